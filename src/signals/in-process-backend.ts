@@ -1,0 +1,155 @@
+import { BaseSignalBackend } from './backend.js';
+import { DispatchContext } from './context.js';
+import { ReceiverTimeoutError, toError } from './errors.js';
+import { getDefaultSignalLogger, logReceiverFailure, type SignalLogger } from './logger.js';
+import { ReceiverRegistry } from './receiver-registry.js';
+import type { Signal } from './signal.js';
+import type { ConnectOptions, Receiver, ReceiverSettledEvent } from './types.js';
+
+/** Options for {@link InProcessBackend}. */
+export interface InProcessBackendOptions {
+  /** Where receiver failures are logged. Default: JSON lines on the console. */
+  readonly logger?: SignalLogger;
+  /**
+   * How long an async receiver may run. Past it, the receiver's `abortSignal` is aborted, a
+   * {@link ReceiverTimeoutError} is recorded and the send moves on. Default: no limit.
+   */
+  readonly receiverTimeoutMs?: number;
+  /** Called after every receiver, for metrics. If it throws, the error is logged and ignored. */
+  readonly onReceiverSettled?: (event: ReceiverSettledEvent) => void;
+}
+
+/**
+ * The default backend: receivers run in this process, one after another, in connection
+ * order, each awaited before the next. The receiver list is read once when a send starts;
+ * connecting or disconnecting during a send affects the next one. Failures are caught,
+ * logged and returned; `send` never rejects.
+ */
+export class InProcessBackend extends BaseSignalBackend {
+  readonly #registry = new ReceiverRegistry();
+  readonly #logger: SignalLogger | undefined;
+  readonly #timeoutMs: number | undefined;
+  readonly #observer: InProcessBackendOptions['onReceiverSettled'];
+
+  constructor(options: InProcessBackendOptions = {}) {
+    super();
+    const { receiverTimeoutMs } = options;
+    if (receiverTimeoutMs !== undefined && !(Number.isFinite(receiverTimeoutMs) && receiverTimeoutMs > 0)) {
+      throw new RangeError(`receiverTimeoutMs must be a positive number of milliseconds, got ${receiverTimeoutMs}`);
+    }
+    this.#logger = options.logger;
+    this.#timeoutMs = receiverTimeoutMs;
+    this.#observer = options.onReceiverSettled;
+  }
+
+  override send<T>(signal: Signal<T>, payload: T): Promise<Error[]> {
+    const receivers = this.#registry.get<T>(signal);
+    if (receivers.length === 0) return Promise.resolve([]);
+    if (this.#timeoutMs === undefined && this.#observer === undefined) {
+      return this.#dispatch(signal, payload, receivers);
+    }
+    return this.#dispatchSupervised(signal, payload, receivers);
+  }
+
+  override connect<T>(signal: Signal<T>, receiver: Receiver<T>, options?: ConnectOptions): boolean {
+    return this.#registry.add(signal, receiver, options);
+  }
+
+  override disconnect<T>(signal: Signal<T>, receiver: Receiver<T>): boolean {
+    return this.#registry.remove(signal, receiver);
+  }
+
+  override receivers<T>(signal: Signal<T>): Receiver<T>[] {
+    return [...this.#registry.get<T>(signal)];
+  }
+
+  /** The hot path: no timers, no clocks, one shared context for the whole send. */
+  async #dispatch<T>(signal: Signal<T>, payload: T, receivers: readonly Receiver<T>[]): Promise<Error[]> {
+    const errors: Error[] = [];
+    const context = new DispatchContext(signal);
+    for (const receiver of receivers) {
+      try {
+        const result = receiver(payload, context);
+        if (isThenable(result)) await result;
+      } catch (thrown) {
+        errors.push(this.#failure(signal, receiver, thrown));
+      }
+    }
+    return errors;
+  }
+
+  async #dispatchSupervised<T>(
+    signal: Signal<T>,
+    payload: T,
+    receivers: readonly Receiver<T>[],
+  ): Promise<Error[]> {
+    const errors: Error[] = [];
+    for (const receiver of receivers) {
+      const started = performance.now();
+      const error = await this.#runOne(signal, payload, receiver);
+      if (error !== undefined) errors.push(error);
+      this.#notify(signal, receiver, performance.now() - started, error);
+    }
+    return errors;
+  }
+
+  async #runOne<T>(signal: Signal<T>, payload: T, receiver: Receiver<T>): Promise<Error | undefined> {
+    const context = new DispatchContext(signal);
+    try {
+      const result = receiver(payload, context);
+      if (isThenable(result)) await this.#withTimeout(result, context, signal, receiver);
+      return undefined;
+    } catch (thrown) {
+      return this.#failure(signal, receiver, thrown);
+    }
+  }
+
+  #withTimeout<T>(
+    result: PromiseLike<unknown>,
+    context: DispatchContext<T>,
+    signal: Signal<T>,
+    receiver: Receiver<T>,
+  ): PromiseLike<unknown> {
+    const timeoutMs = this.#timeoutMs;
+    if (timeoutMs === undefined) return result;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new ReceiverTimeoutError(signal.name, this.#registry.nameOf(signal, receiver), timeoutMs);
+        context.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    return Promise.race([result, expired]).finally(() => clearTimeout(timer));
+  }
+
+  #notify<T>(signal: Signal<T>, receiver: Receiver<T>, durationMs: number, error: Error | undefined): void {
+    if (this.#observer === undefined) return;
+    const receiverName = this.#registry.nameOf(signal, receiver);
+    try {
+      this.#observer({ signal, receiver: receiver as unknown as Receiver<never>, receiverName, durationMs, error });
+    } catch (thrown) {
+      logReceiverFailure(this.#log, signal.name, 'onReceiverSettled', toError(thrown, signal.name, 'onReceiverSettled'));
+    }
+  }
+
+  #failure<T>(signal: Signal<T>, receiver: Receiver<T>, thrown: unknown): Error {
+    const receiverName = this.#registry.nameOf(signal, receiver);
+    const error = toError(thrown, signal.name, receiverName);
+    logReceiverFailure(this.#log, signal.name, receiverName, error);
+    return error;
+  }
+
+  get #log(): SignalLogger {
+    return this.#logger ?? getDefaultSignalLogger();
+  }
+}
+
+/** True for promises and anything else with a callable `then`. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,0 +1,10 @@
+export { Signal, type ConnectionScope } from './signal.js';
+export type { AnySignal, ConnectOptions, Receiver, ReceiverContext, ReceiverSettledEvent, SendArgs } from './types.js';
+export { BaseSignalBackend } from './backend.js';
+export { InProcessBackend, type InProcessBackendOptions } from './in-process-backend.js';
+export { RecordingBackend, type DispatchedSignal } from './recording-backend.js';
+export { getBackend, setBackend, resetBackend, withBackend } from './current-backend.js';
+export { captureSignals, type SignalCapture } from './capture.js';
+export { ReceiverFailedError, ReceiverTimeoutError } from './errors.js';
+export { getDefaultSignalLogger, type SignalLogger } from './logger.js';
+export { findUnportableValue } from './payload-check.js';

@@ -1,0 +1,48 @@
+import winston from 'winston';
+
+/** The part of a winston logger the signal backends use. Inject your application's logger. */
+export type SignalLogger = Pick<winston.Logger, 'error' | 'warn' | 'info'>;
+
+let defaultLogger: winston.Logger | undefined;
+
+/**
+ * The logger a backend uses when none is injected: JSON lines on the console, errors with
+ * their stacks. Created on first use, so importing the library has no side effect.
+ */
+export function getDefaultSignalLogger(): winston.Logger {
+  defaultLogger ??= winston.createLogger({
+    level: 'info',
+    format: winston.format.combine(
+      winston.format.errors({ stack: true }),
+      winston.format.timestamp(),
+      winston.format.json(),
+    ),
+    transports: [new winston.transports.Console()],
+  });
+  return defaultLogger;
+}
+
+/**
+ * Logs one receiver failure at error level with the signal, the receiver, the message and
+ * the stack. A logger that throws is ignored: logging must never break a send.
+ */
+export function logReceiverFailure(
+  logger: SignalLogger,
+  signalName: string,
+  receiverName: string,
+  error: Error,
+  extra?: Record<string, unknown>,
+): void {
+  try {
+    logger.error(`Receiver ${receiverName} of signal '${signalName}' failed: ${error.message}`, {
+      signal: signalName,
+      receiver: receiverName,
+      errorName: error.name,
+      errorMessage: error.message,
+      stack: error.stack,
+      ...extra,
+    });
+  } catch {
+    // A broken transport must not turn a handled failure into a rejected send.
+  }
+}

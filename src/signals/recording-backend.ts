@@ -1,0 +1,54 @@
+import { BaseSignalBackend } from './backend.js';
+import { ReceiverRegistry } from './receiver-registry.js';
+import type { Signal } from './signal.js';
+import type { AnySignal, ConnectOptions, Receiver } from './types.js';
+
+/** One send seen by a {@link RecordingBackend}. */
+export interface DispatchedSignal<T = unknown> {
+  readonly signal: AnySignal;
+  readonly payload: T;
+}
+
+/**
+ * A backend for tests that records every send and calls no receiver: service tests assert
+ * what was fired without running any side effect. Receivers can still be connected and
+ * listed, so code that connects at start works unchanged.
+ *
+ * @example
+ * const recorder = new RecordingBackend();
+ * await withBackend(recorder, () => users.create(input));
+ * expect(recorder.payloadsOf(userCreated)).to.deep.equal([{ id: 1, email, name }]);
+ */
+export class RecordingBackend extends BaseSignalBackend {
+  /** Every send, in order. */
+  readonly dispatched: DispatchedSignal[] = [];
+  readonly #registry = new ReceiverRegistry();
+
+  /** Records the send; returns no errors, since no receiver runs. */
+  override send<T>(signal: Signal<T>, payload: T): Promise<Error[]> {
+    this.dispatched.push({ signal, payload });
+    return Promise.resolve([]);
+  }
+
+  override connect<T>(signal: Signal<T>, receiver: Receiver<T>, options?: ConnectOptions): boolean {
+    return this.#registry.add(signal, receiver, options);
+  }
+
+  override disconnect<T>(signal: Signal<T>, receiver: Receiver<T>): boolean {
+    return this.#registry.remove(signal, receiver);
+  }
+
+  override receivers<T>(signal: Signal<T>): Receiver<T>[] {
+    return [...this.#registry.get<T>(signal)];
+  }
+
+  /** The payloads sent on `signal`, in order. */
+  payloadsOf<T>(signal: Signal<T>): T[] {
+    return this.dispatched.filter((entry) => entry.signal === (signal as AnySignal)).map((entry) => entry.payload as T);
+  }
+
+  /** Forgets everything recorded so far. */
+  clear(): void {
+    this.dispatched.length = 0;
+  }
+}
