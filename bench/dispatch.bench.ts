@@ -3,7 +3,8 @@
  * otherwise pick, side by side in one run: see issue 5. Prints Markdown tables.
  *
  * BENCH_ROUNDS (default 5) and BENCH_TIME_MS (per contender and round, default 120) trade
- * time for steadier medians.
+ * time for steadier medians; BENCH_ONLY=async runs only the scenarios whose name contains it
+ * (for profiling one of them with `node --cpu-prof`).
  */
 import { BASELINE, PEERS, SEND } from './dispatch/contenders.js';
 import { ASYNC_10, SYNC_10, THROWS_SILENT, scenarios, sinkValue } from './dispatch/scenarios.js';
@@ -50,7 +51,8 @@ function ratioTable(medians: Medians): string {
 
 function targetTable(medians: Medians): { table: string; missed: number } {
   let missed = 0;
-  const rows = TARGETS.map((target) => {
+  const measured = TARGETS.filter((target) => medians.has(target.scenario));
+  const rows = measured.map((target) => {
     const send = nsOf(medians, target.scenario, SEND);
     const other = nsOf(medians, target.scenario, target.against);
     const ratio = target.faster ? other / send : send / other;
@@ -65,7 +67,9 @@ async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const timeMs = Number(process.env.BENCH_TIME_MS ?? 120);
   const started = Date.now();
-  const medians = await measureRounds(scenarios(), { rounds, opsPerSample: 50, timeMs, warmupMs: 40 });
+  const only = process.env.BENCH_ONLY ?? '';
+  const groups = scenarios().filter((group) => group.name.includes(only));
+  const medians = await measureRounds(groups, { rounds, opsPerSample: 50, timeMs, warmupMs: 40 });
   const { table, missed } = targetTable(medians);
   const out = [
     `## Dispatch (${environmentLine()}; median of ${rounds} rounds)`,
