@@ -33,6 +33,7 @@ export function logReceiverFailure(
   error: Error,
   extra?: Record<string, unknown>,
 ): void {
+  if (isSilenced(logger)) return;
   try {
     logger.error(`Receiver ${receiverName} of signal '${signalName}' failed: ${error.message}`, {
       signal: signalName,
@@ -45,4 +46,13 @@ export function logReceiverFailure(
   } catch {
     // A broken transport must not turn a handled failure into a rejected send.
   }
+}
+
+/**
+ * True for a winston logger with `silent` set, which drops every line. Asking it anyway is
+ * not free: reading `error.stack` formats the trace (through source maps under tsx), which
+ * made a failing send cost ten times the loop it wraps (bench/dispatch.bench.ts).
+ */
+function isSilenced(logger: SignalLogger): boolean {
+  return (logger as Partial<Pick<winston.Logger, 'silent'>>).silent === true;
 }
