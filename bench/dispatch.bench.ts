@@ -2,16 +2,16 @@
  * `await signal.send(payload)` against a hand-written floor and the emitters users would
  * otherwise pick, side by side in one run: see issue 5. Prints Markdown tables.
  *
- * BENCH_ROUNDS (default 5) and BENCH_TIME_MS (per contender and round, default 120) trade
+ * BENCH_ROUNDS (default 7) and BENCH_TIME_MS (per contender and round, default 120) trade
  * time for steadier medians; BENCH_ONLY=async runs only the scenarios whose name contains it
  * (for profiling one of them with `node --cpu-prof`).
  */
-import { BASELINE, PEERS, SEND } from './dispatch/contenders.js';
+import { BACKEND_SEND, BASELINE, PEERS, SEND } from './dispatch/contenders.js';
 import { ASYNC_10, SYNC_10, THROWS_SILENT, scenarios, sinkValue } from './dispatch/scenarios.js';
 import { measureRounds, type Medians } from './lib/rounds.js';
 import { environmentLine, formatNs, formatRatio, markdownTable } from './lib/stats.js';
 
-const CONTENDERS = [BASELINE, SEND, ...PEERS];
+const CONTENDERS = [BASELINE, SEND, BACKEND_SEND, ...PEERS];
 
 interface Target {
   readonly label: string;
@@ -64,7 +64,7 @@ function targetTable(medians: Medians): { table: string; missed: number } {
 }
 
 async function main(): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
   const timeMs = Number(process.env.BENCH_TIME_MS ?? 120);
   const started = Date.now();
   const only = process.env.BENCH_ONLY ?? '';

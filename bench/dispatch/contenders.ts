@@ -20,6 +20,8 @@ export type BenchReceiver = (payload: Payload) => unknown;
 
 export const BASELINE = 'baseline';
 export const SEND = 'signal.send';
+/** The backend's dispatch alone: `send` without the payload check and the backend lookup. */
+export const BACKEND_SEND = 'backend.send';
 export const PEERS = ['node:events', 'eventemitter3', 'mitt', 'emittery'] as const;
 
 /**
@@ -61,6 +63,7 @@ export function buildContenders(
   const contenders: Contender[] = [
     { name: BASELINE, awaited: true, run: () => baselineSend(receivers, payload) },
     { name: SEND, awaited: true, run: () => signal.send(payload) },
+    { name: BACKEND_SEND, awaited: true, run: () => backend.send(signal, payload) },
     syncPeer('node:events', nodeEmit(receivers, payload)),
     syncPeer('eventemitter3', eventEmitter3Emit(receivers, payload)),
     syncPeer('mitt', mittEmit(receivers, payload)),
