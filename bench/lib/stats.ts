@@ -19,7 +19,7 @@ export function formatRatio(value: number, reference: number): string {
   return `${(value / reference).toFixed(2)}×`;
 }
 
-/** Nanoseconds with a thousands separator and no decimals below 10 µs. */
+/** Whole nanoseconds with a thousands separator: `12,345`. */
 export function formatNs(ns: number): string {
   return Math.round(ns).toLocaleString('en-US');
 }
