@@ -16,8 +16,8 @@ export interface AppConfig {
   readonly signalsBackend: SignalBackendName;
   readonly shutdownTimeoutMs: number;
   readonly receiverTimeoutMs: number | undefined;
-  /** A demo knob: delays the audit receivers, to watch graceful shutdown wait for a dispatch. */
-  readonly demoReceiverDelayMs: number;
+  /** Where mail goes; unset: nowhere, with a copy in the development mailbox. */
+  readonly smtpUrl: string | undefined;
 }
 
 /** Thrown for a bad environment; the message names the variable. */
@@ -40,7 +40,7 @@ const envSchema = z.object({
   SIGNALS_BACKEND: z.enum(SIGNAL_BACKENDS).default('memory'),
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
   RECEIVER_TIMEOUT_MS: positiveMs.optional(),
-  DEMO_RECEIVER_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
 });
 
 /**
@@ -65,7 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signalsBackend: e.SIGNALS_BACKEND,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     receiverTimeoutMs: e.RECEIVER_TIMEOUT_MS,
-    demoReceiverDelayMs: e.DEMO_RECEIVER_DELAY_MS,
+    smtpUrl: e.SMTP_URL,
   };
 }
 

@@ -19,5 +19,5 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
 export async function migrateToLatest({ db, dialect }: DatabaseConnection): Promise<void> {
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrationsFor(dialect)) };
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  if (error !== undefined) throw error instanceof Error ? error : new Error('Migration failed', { cause: error });
 }
