@@ -1,6 +1,6 @@
-import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 
 export interface RequestContext {
   readonly requestId: string;
@@ -29,10 +29,3 @@ export function requestContext(req: Request, res: Response, next: NextFunction):
   storage.run({ requestId }, next);
 }
 
-/**
- * Wraps a middleware whose callback comes from a stream event (the body parser), which would
- * otherwise resume in the socket's async context and lose the request id.
- */
-export function keepRequestContext(middleware: RequestHandler): RequestHandler {
-  return (req, res, next) => middleware(req, res, AsyncResource.bind(next));
-}
