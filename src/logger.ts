@@ -29,3 +29,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     transports: options.transports ?? [new winston.transports.Console()],
   });
 }
+
+/**
+ * The fields of `error` for a log line, named as the signal core names them. Winston would
+ * print a nested `Error` as `{}`.
+ */
+export function errorFields(error: unknown): { errorName: string; errorMessage: string; stack?: string } {
+  if (error instanceof Error) return { errorName: error.name, errorMessage: error.message, stack: error.stack };
+  return { errorName: typeof error, errorMessage: String(error) };
+}

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildContainer, type Container } from './container.js';
 import { migrateToLatest } from './db/migrate.js';
+import { errorFields } from './logger.js';
 import { createSignalBackend } from './signal-backend.js';
 import { setBackend, type BaseSignalBackend } from './signals/index.js';
 
@@ -39,7 +40,7 @@ function stopOnSignals(server: Server, container: Container, backend: BaseSignal
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          logger.error('Shutdown failed', { error });
+          logger.error('Shutdown failed', errorFields(error));
           process.exit(1);
         },
       );

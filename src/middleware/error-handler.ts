@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { errorFields, type Logger } from '../logger.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -24,7 +24,7 @@ export function errorHandler(logger: Logger) {
       res.status(error.status).json(bodyOf(error));
       return;
     }
-    logger.error('Unhandled error', { error });
+    logger.error('Unhandled error', errorFields(error));
     res.status(500).json({ error: { code: 'internal', message: 'Something went wrong' } } satisfies ErrorBody);
   };
 }
