@@ -10,14 +10,18 @@ import { healthRouter } from './routes/health.routes.js';
 import { ordersRouter } from './routes/orders.routes.js';
 import { productsRouter } from './routes/products.routes.js';
 import { usersRouter } from './routes/users.routes.js';
+import type { AuditService } from './services/audit.service.js';
 import type { DevMailbox } from './services/mailer.js';
 import type { OrderService } from './services/order.service.js';
+import type { ProductService } from './services/product.service.js';
 import type { UserService } from './services/user.service.js';
 
 export interface AppDeps extends ListenerDeps {
   readonly logger: Logger;
   readonly users: UserService;
   readonly orders: OrderService;
+  readonly products: ProductService;
+  readonly audit: AuditService;
   /** Listed at `GET /dev/mailbox` when given; the container leaves it out in production. */
   readonly mailbox?: DevMailbox;
   /** For `GET /ready`: true when the database answers. */

@@ -8,8 +8,8 @@ import type { ConnectionScope } from '../signals/index.js';
 export interface OrderListenerDeps {
   readonly mailer: Mailer;
   readonly cache: ReadCache;
-  readonly audit: AuditService;
-  readonly products: ProductService;
+  readonly audit: Pick<AuditService, 'record'>;
+  readonly products: Pick<ProductService, 'reserve' | 'release'>;
 }
 
 const cents = (amount: number): string => `${(amount / 100).toFixed(2)}`;

@@ -7,7 +7,7 @@ import type { ConnectionScope } from '../signals/index.js';
 export interface UserListenerDeps {
   readonly mailer: Mailer;
   readonly cache: ReadCache;
-  readonly audit: AuditService;
+  readonly audit: Pick<AuditService, 'record'>;
 }
 
 /** Connects the receivers of the user signals; returns their scopes, to dispose. */
