@@ -83,8 +83,9 @@ export abstract class BaseCrudService<TEntity, TCreate, TUpdate, TInsert, TChang
     const key = ReadCache.key(this.entityName, id);
     const cached = this.cache?.get<TEntity>(key);
     if (cached !== undefined) return cached;
+    const ticket = this.cache?.ticket();
     const entity = this.#orFail(id, await this.repository.findById(id));
-    this.cache?.set(key, entity);
+    this.cache?.set(key, entity, ticket);
     return entity;
   }
 

@@ -21,6 +21,7 @@ export class ReadCache {
   readonly #maxEntries: number;
   readonly #ttlMs: number;
   readonly #clock: () => number;
+  #invalidations = 0;
 
   constructor(options: ReadCacheOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 1000;
@@ -41,7 +42,17 @@ export class ReadCache {
     return structuredClone(entry.value) as T;
   }
 
-  set(key: string, value: unknown): void {
+  /** Take one before reading the source, and pass it to `set`. */
+  ticket(): number {
+    return this.#invalidations;
+  }
+
+  /**
+   * Stores `value`, unless an invalidation happened since `ticket` was taken: the value may
+   * then have been read before the change and would be served stale.
+   */
+  set(key: string, value: unknown, ticket = this.#invalidations): void {
+    if (ticket !== this.#invalidations) return;
     this.#entries.delete(key);
     this.#entries.set(key, { value: structuredClone(value), expiresAt: this.#clock() + this.#ttlMs });
     if (this.#entries.size > this.#maxEntries) {
@@ -51,10 +62,12 @@ export class ReadCache {
   }
 
   delete(key: string): boolean {
+    this.#invalidations++;
     return this.#entries.delete(key);
   }
 
   clear(): void {
+    this.#invalidations++;
     this.#entries.clear();
   }
 

@@ -35,4 +35,12 @@ describe('ReadCache', () => {
     expect(cache.delete('order:7')).to.be.true;
     expect(cache.get('order:7')).to.equal(undefined);
   });
+
+  it('when an entry is invalidated while its value is being read, then that value is not stored', () => {
+    const cache = new ReadCache();
+    const ticket = cache.ticket();
+    cache.delete('user:1');
+    cache.set('user:1', { name: 'read before the change' }, ticket);
+    expect(cache.get('user:1')).to.equal(undefined);
+  });
 });
