@@ -1,38 +1,17 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { registerListeners } from '../../src/listeners/index.js';
-import { createLogger } from '../../src/logger.js';
 import { orderCanceled, orderPlaced, orderShipped } from '../../src/services/order.signals.js';
 import { ReadCache } from '../../src/services/read-cache.js';
-import { InProcessBackend, resetBackend, setBackend } from '../../src/signals/index.js';
-import { MemoryTransport } from '../support/memory-transport.js';
+import { useListeners } from '../support/listener-fakes.js';
 
 const items = [{ sku: 'WIDGET-1', quantity: 2 }];
 const customerEmail = 'ada@example.com';
 
 describe('order listeners', () => {
-  let mailer: { send: sinon.SinonStub };
-  let audit: { record: sinon.SinonStub };
-  let products: { reserve: sinon.SinonStub; release: sinon.SinonStub };
-  let cache: ReadCache;
-  let dispose: () => void;
-
-  beforeEach(() => {
-    setBackend(new InProcessBackend({ logger: createLogger({ transports: [new MemoryTransport()] }) }));
-    mailer = { send: sinon.stub().resolves() };
-    audit = { record: sinon.stub().resolves() };
-    products = { reserve: sinon.stub().resolves(), release: sinon.stub().resolves() };
-    cache = new ReadCache();
-    dispose = registerListeners({ mailer, audit, cache, products });
-  });
-
-  afterEach(() => {
-    dispose();
-    resetBackend();
-    sinon.restore();
-  });
+  const fixture = useListeners();
 
   it('when an order is placed, then its stock is reserved, a confirmation is mailed and an audit row is recorded', async () => {
+    const { products, mailer, audit } = fixture();
     await orderPlaced.send({ orderId: 3, customerEmail, total: 2500, items });
     sinon.assert.calledOnceWithExactly(products.reserve, items);
     sinon.assert.calledOnceWithMatch(mailer.send, { to: customerEmail, subject: 'Order 3 confirmed' });
@@ -40,6 +19,7 @@ describe('order listeners', () => {
   });
 
   it('when an order ships, then its cached read is dropped and the tracking number is mailed', async () => {
+    const { cache, mailer } = fixture();
     cache.set(ReadCache.key('order', 3), { id: 3 });
     await orderShipped.send({ orderId: 3, customerEmail, trackingNumber: 'TRK-1' });
     expect(cache.get(ReadCache.key('order', 3))).to.equal(undefined);
@@ -47,6 +27,7 @@ describe('order listeners', () => {
   });
 
   it('when an order is canceled, then the stock is released and the refund is recorded with the payment and amount', async () => {
+    const { cache, products, audit } = fixture();
     cache.set(ReadCache.key('order', 3), { id: 3 });
     await orderCanceled.send({ orderId: 3, customerEmail, total: 2500, items, paymentId: 'pay_1' });
     expect(cache.get(ReadCache.key('order', 3))).to.equal(undefined);
@@ -56,6 +37,7 @@ describe('order listeners', () => {
   });
 
   it('when reserving stock fails, then the other receivers still run and the error is returned', async () => {
+    const { products, mailer, audit } = fixture();
     products.reserve.rejects(new Error('database locked'));
     const errors = await orderPlaced.send({ orderId: 3, customerEmail, total: 2500, items });
     expect(errors.map((error) => error.message)).to.deep.equal(['database locked']);

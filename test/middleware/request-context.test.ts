@@ -2,13 +2,12 @@ import { expect } from 'chai';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import sinon from 'sinon';
 import request from 'supertest';
 import { createLogger } from '../../src/logger.js';
 import { getRequestId, runWithRequestContext } from '../../src/middleware/request-context.js';
 import { userCreated } from '../../src/services/user.signals.js';
 import { MemoryTransport } from '../support/memory-transport.js';
-import { buildTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/test-app.js';
 
 /** POSTs JSON whose body arrives in two parts, `gapMs` apart, as from a slow client. */
 async function postSlowly(server: Server, path: string, body: string, headers: Record<string, string>, gapMs: number) {
@@ -26,32 +25,23 @@ async function postSlowly(server: Server, path: string, body: string, headers: R
 }
 
 describe('request context', () => {
-  let t: TestApp;
-
-  beforeEach(async () => {
-    t = await buildTestApp();
-  });
-
-  afterEach(async () => {
-    sinon.restore();
-    await t.close();
-  });
+  const t = useTestApp();
 
   describe('X-Request-Id', () => {
     it('when the client sends a well-formed id, then the response echoes it', async () => {
-      const response = await request(t.app).get('/health').set('X-Request-Id', 'abc-123_x.y:z').expect(200);
+      const response = await request(t().app).get('/health').set('X-Request-Id', 'abc-123_x.y:z').expect(200);
       expect(response.get('X-Request-Id')).to.equal('abc-123_x.y:z');
     });
 
     it('when the client sends none, then the response carries a generated UUID', async () => {
-      const response = await request(t.app).get('/health').expect(200);
+      const response = await request(t().app).get('/health').expect(200);
       expect(response.get('X-Request-Id')).to.match(/^[0-9a-f-]{36}$/);
     });
 
     const rejected: [string, string][] = [['too long', 'a'.repeat(129)], ['with spaces and quotes', 'a "b" c']];
     for (const [label, offered] of rejected) {
       it(`when the offered id is ${label}, then it is replaced by a generated one`, async () => {
-        const response = await request(t.app).get('/health').set('X-Request-Id', offered).expect(200);
+        const response = await request(t().app).get('/health').set('X-Request-Id', offered).expect(200);
         expect(response.get('X-Request-Id')).to.match(/^[0-9a-f-]{36}$/);
       });
     }
@@ -62,7 +52,7 @@ describe('request context', () => {
       userCreated.connect(function brokenReceiver() {
         throw new Error('boom');
       });
-      const server = t.app.listen(0, '127.0.0.1');
+      const server = t().app.listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));
       try {
         const body = JSON.stringify({ email: 'slow@example.com', name: 'Slow', password: 'correct horse' });
@@ -71,7 +61,7 @@ describe('request context', () => {
       } finally {
         await new Promise((resolve) => server.close(resolve));
       }
-      expect(t.logs.at('error')[0]).to.include({ receiver: 'brokenReceiver', requestId: 'slow-1' });
+      expect(t().logs.at('error')[0]).to.include({ receiver: 'brokenReceiver', requestId: 'slow-1' });
     });
   });
 

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import sinon from 'sinon';
 import request from 'supertest';
 import { orderCanceled, orderPlaced, orderShipped } from '../../src/services/order.signals.js';
 import { captureSignals } from '../../src/signals/index.js';
-import { buildTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/test-app.js';
 
 interface OrderBody {
   id: number;
@@ -24,28 +23,19 @@ const customerEmail = 'ada@example.com';
 const twoWidgetsAndAGadget = { customerEmail, items: [{ sku: 'WIDGET-1', quantity: 2 }, { sku: 'GADGET-1', quantity: 1 }] };
 
 describe('orders routes', () => {
-  let t: TestApp;
-
-  beforeEach(async () => {
-    t = await buildTestApp();
-  });
-
-  afterEach(async () => {
-    sinon.restore();
-    await t.close();
-  });
+  const t = useTestApp();
 
   const place = async (body: object = twoWidgetsAndAGadget): Promise<OrderBody> =>
-    (await request(t.app).post('/orders').send(body).expect(201)).body as OrderBody;
+    (await request(t().app).post('/orders').send(body).expect(201)).body as OrderBody;
 
   const stockOf = async (sku: string): Promise<ProductBody | undefined> => {
-    const products = (await request(t.app).get('/products').expect(200)).body as ProductBody[];
+    const products = (await request(t().app).get('/products').expect(200)).body as ProductBody[];
     return products.find((product) => product.sku === sku);
   };
 
   describe('GET /products', () => {
     it('when nothing was ordered, then it lists the seeded catalogue with its stock', async () => {
-      const products = (await request(t.app).get('/products').expect(200)).body as ProductBody[];
+      const products = (await request(t().app).get('/products').expect(200)).body as ProductBody[];
       expect(products.map((product) => product.sku)).to.include.members(['WIDGET-1', 'WIDGET-2', 'GADGET-1']);
       expect(products[0]).to.have.all.keys('sku', 'name', 'price', 'onHand', 'reserved', 'available');
     });
@@ -69,13 +59,13 @@ describe('orders routes', () => {
     it('when an order is placed, then its stock is reserved and a confirmation email is sent', async () => {
       await place();
       expect(await stockOf('GADGET-1')).to.include({ onHand: 5, reserved: 1, available: 4 });
-      const mail = (await request(t.app).get('/dev/mailbox').expect(200)).body as { to: string; subject: string }[];
+      const mail = (await request(t().app).get('/dev/mailbox').expect(200)).body as { to: string; subject: string }[];
       expect(mail.map((message) => message.subject)).to.deep.equal(['Order 1 confirmed']);
     });
 
     it('when a sku is unknown, then it answers 400 naming it and fires nothing', async () => {
       using captured = captureSignals(orderPlaced);
-      const response = await request(t.app)
+      const response = await request(t().app)
         .post('/orders')
         .send({ customerEmail, items: [{ sku: 'NOPE-9', quantity: 1 }] })
         .expect(400);
@@ -87,62 +77,62 @@ describe('orders routes', () => {
 
     for (const quantity of [0, -1, 1.5]) {
       it(`when a quantity is ${quantity}, then it answers 400 and reserves nothing`, async () => {
-        await request(t.app).post('/orders').send({ customerEmail, items: [{ sku: 'GADGET-1', quantity }] }).expect(400);
+        await request(t().app).post('/orders').send({ customerEmail, items: [{ sku: 'GADGET-1', quantity }] }).expect(400);
         expect(await stockOf('GADGET-1')).to.include({ reserved: 0 });
       });
     }
 
     it('when the stock is short, then it answers 409 conflict and fires nothing', async () => {
       using captured = captureSignals(orderPlaced);
-      const response = await request(t.app).post('/orders').send({ customerEmail, items: [{ sku: 'GADGET-1', quantity: 6 }] }).expect(409);
+      const response = await request(t().app).post('/orders').send({ customerEmail, items: [{ sku: 'GADGET-1', quantity: 6 }] }).expect(409);
       expect((response.body as { error: { code: string } }).error.code).to.equal('conflict');
       expect(captured.sent(orderPlaced)).to.deep.equal([]);
     });
 
     it('when the same sku is listed twice, then the stock check adds the quantities up', async () => {
       const items = [{ sku: 'GADGET-1', quantity: 3 }, { sku: 'GADGET-1', quantity: 3 }];
-      await request(t.app).post('/orders').send({ customerEmail, items }).expect(409);
+      await request(t().app).post('/orders').send({ customerEmail, items }).expect(409);
     });
 
     it('when the items list is empty, then it answers 400', async () => {
-      await request(t.app).post('/orders').send({ customerEmail, items: [] }).expect(400);
+      await request(t().app).post('/orders').send({ customerEmail, items: [] }).expect(400);
     });
   });
 
   describe('GET /orders/:id', () => {
     it('when the order exists, then it answers 200 with its items', async () => {
       const order = await place();
-      const response = await request(t.app).get(`/orders/${order.id}`).expect(200);
+      const response = await request(t().app).get(`/orders/${order.id}`).expect(200);
       expect(response.body).to.deep.equal(order);
     });
 
     it('when there is no such order, then it answers 404', async () => {
-      await request(t.app).get('/orders/42').expect(404);
+      await request(t().app).get('/orders/42').expect(404);
     });
   });
 
   describe('POST /orders/:id/ship', () => {
     it('when the order is placed, then it answers 200 shipped, fires order.shipped and the next read is fresh', async () => {
       const order = await place();
-      await request(t.app).get(`/orders/${order.id}`).expect(200);
+      await request(t().app).get(`/orders/${order.id}`).expect(200);
       using captured = captureSignals(orderShipped);
-      const response = await request(t.app).post(`/orders/${order.id}/ship`).send({ trackingNumber: 'TRK-1' }).expect(200);
+      const response = await request(t().app).post(`/orders/${order.id}/ship`).send({ trackingNumber: 'TRK-1' }).expect(200);
       expect(response.body).to.include({ status: 'shipped', trackingNumber: 'TRK-1' });
       expect(captured.sent(orderShipped)).to.deep.equal([{ orderId: order.id, customerEmail, trackingNumber: 'TRK-1' }]);
-      expect((await request(t.app).get(`/orders/${order.id}`).expect(200)).body).to.include({ status: 'shipped' });
+      expect((await request(t().app).get(`/orders/${order.id}`).expect(200)).body).to.include({ status: 'shipped' });
     });
 
     it('when the order was canceled, then it answers 409 and fires nothing', async () => {
       const order = await place();
-      await request(t.app).post(`/orders/${order.id}/cancel`).expect(200);
+      await request(t().app).post(`/orders/${order.id}/cancel`).expect(200);
       using captured = captureSignals(orderShipped);
-      await request(t.app).post(`/orders/${order.id}/ship`).send({ trackingNumber: 'TRK-1' }).expect(409);
+      await request(t().app).post(`/orders/${order.id}/ship`).send({ trackingNumber: 'TRK-1' }).expect(409);
       expect(captured.sent(orderShipped)).to.deep.equal([]);
     });
 
     it('when the tracking number is missing, then it answers 400', async () => {
       const order = await place();
-      await request(t.app).post(`/orders/${order.id}/ship`).send({}).expect(400);
+      await request(t().app).post(`/orders/${order.id}/ship`).send({}).expect(400);
     });
   });
 
@@ -150,7 +140,7 @@ describe('orders routes', () => {
     it('when the order is placed, then it answers 200 canceled and fires order.canceled with the items and the payment', async () => {
       const order = await place();
       using captured = captureSignals(orderCanceled);
-      const response = await request(t.app).post(`/orders/${order.id}/cancel`).expect(200);
+      const response = await request(t().app).post(`/orders/${order.id}/cancel`).expect(200);
       expect(response.body).to.include({ status: 'canceled' });
       expect(captured.sent(orderCanceled)).to.deep.equal([
         { orderId: order.id, customerEmail, total: order.total, items: twoWidgetsAndAGadget.items, paymentId: order.paymentId },
@@ -159,11 +149,11 @@ describe('orders routes', () => {
 
     it('when the order is canceled, then the stock is released and the refund is in the audit trail', async () => {
       const order = await place();
-      await request(t.app).get(`/orders/${order.id}`).expect(200);
-      await request(t.app).post(`/orders/${order.id}/cancel`).expect(200);
+      await request(t().app).get(`/orders/${order.id}`).expect(200);
+      await request(t().app).post(`/orders/${order.id}/cancel`).expect(200);
       expect(await stockOf('GADGET-1')).to.include({ reserved: 0, available: 5 });
-      expect((await request(t.app).get(`/orders/${order.id}`).expect(200)).body).to.include({ status: 'canceled' });
-      const audit = (await request(t.app).get(`/audit-events?entity=order&entityId=${order.id}`).expect(200)).body as {
+      expect((await request(t().app).get(`/orders/${order.id}`).expect(200)).body).to.include({ status: 'canceled' });
+      const audit = (await request(t().app).get(`/audit-events?entity=order&entityId=${order.id}`).expect(200)).body as {
         signal: string;
         data: unknown;
       }[];
@@ -173,14 +163,14 @@ describe('orders routes', () => {
 
     it('when the order was shipped, then it answers 409 and fires nothing', async () => {
       const order = await place();
-      await request(t.app).post(`/orders/${order.id}/ship`).send({ trackingNumber: 'TRK-1' }).expect(200);
+      await request(t().app).post(`/orders/${order.id}/ship`).send({ trackingNumber: 'TRK-1' }).expect(200);
       using captured = captureSignals(orderCanceled);
-      await request(t.app).post(`/orders/${order.id}/cancel`).expect(409);
+      await request(t().app).post(`/orders/${order.id}/cancel`).expect(409);
       expect(captured.sent(orderCanceled)).to.deep.equal([]);
     });
 
     it('when there is no such order, then it answers 404', async () => {
-      await request(t.app).post('/orders/42/cancel').expect(404);
+      await request(t().app).post('/orders/42/cancel').expect(404);
     });
   });
 });

@@ -1,3 +1,4 @@
+import sinon from 'sinon';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { buildContainer, type Container } from '../../src/container.js';
@@ -34,5 +35,25 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
       await container.close();
       resetBackend();
     },
+  };
+}
+
+/**
+ * Registers mocha hooks that build a fresh test app before each test and close it (and
+ * restore sinon) after. Call it inside a `describe`; the getter returns the current app.
+ */
+export function useTestApp(env: Record<string, string> = {}): () => TestApp {
+  let current: TestApp | undefined;
+  beforeEach(async () => {
+    current = await buildTestApp(env);
+  });
+  afterEach(async () => {
+    sinon.restore();
+    await current?.close();
+    current = undefined;
+  });
+  return () => {
+    if (current === undefined) throw new Error('useTestApp(): no app outside a test');
+    return current;
   };
 }

@@ -5,10 +5,12 @@ import type { DialectName } from '../connection.js';
 export function createTables(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      const id = dialect === 'postgres' ? 'serial' : 'integer';
-      await db.schema
-        .createTable('users')
-        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      // SQLite's autoincrement keeps ids of deleted rows from being reused, like PostgreSQL's serial.
+      const withId = (table: string) =>
+        dialect === 'postgres'
+          ? db.schema.createTable(table).addColumn('id', 'serial', (c) => c.primaryKey())
+          : db.schema.createTable(table).addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+      await withId('users')
         .addColumn('email', 'text', (c) => c.notNull().unique())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('password_hash', 'text', (c) => c.notNull())
@@ -23,9 +25,7 @@ export function createTables(dialect: DialectName): Migration {
         .addColumn('on_hand', 'integer', (c) => c.notNull())
         .addColumn('reserved', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
-      await db.schema
-        .createTable('orders')
-        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      await withId('orders')
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('customer_email', 'text', (c) => c.notNull())
         .addColumn('total', 'integer', (c) => c.notNull())
@@ -34,17 +34,13 @@ export function createTables(dialect: DialectName): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createTable('order_items')
-        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      await withId('order_items')
         .addColumn('order_id', 'integer', (c) => c.notNull().references('orders.id').onDelete('cascade'))
         .addColumn('sku', 'text', (c) => c.notNull().references('products.sku'))
         .addColumn('quantity', 'integer', (c) => c.notNull())
         .addColumn('unit_price', 'integer', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createTable('audit_events')
-        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      await withId('audit_events')
         .addColumn('signal', 'text', (c) => c.notNull())
         .addColumn('entity', 'text', (c) => c.notNull())
         .addColumn('entity_id', 'integer', (c) => c.notNull())
