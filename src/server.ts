@@ -29,11 +29,11 @@ function stopOnSignals(server: Server, container: Container, backend: BaseSignal
   const { logger, config } = container;
   const stop = (signal: NodeJS.Signals): void => {
     logger.info(`${signal} received: finishing in-flight requests, then exiting`);
-    const deadline = setTimeout(() => {
+    // Not unref'd: if the shutdown stalls with nothing else pending, this still ends it with 1.
+    setTimeout(() => {
       logger.error(`Shutdown did not finish within ${config.shutdownTimeoutMs} ms; exiting with 1`);
       process.exit(1);
     }, config.shutdownTimeoutMs);
-    deadline.unref();
     closeServer(server)
       .then(() => backend.close())
       .then(() => container.close())
