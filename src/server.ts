@@ -34,19 +34,24 @@ function stopOnSignals(server: Server, container: Container, backend: BaseSignal
       logger.error(`Shutdown did not finish within ${config.shutdownTimeoutMs} ms; exiting with 1`);
       process.exit(1);
     }, config.shutdownTimeoutMs);
-    closeServer(server)
-      .then(() => backend.close())
-      .then(() => container.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error('Shutdown failed', errorFields(error));
-          process.exit(1);
-        },
-      );
+    shutdown(server, container, backend).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('Shutdown failed', errorFields(error));
+        process.exit(1);
+      },
+    );
   };
+  // `once`: a second signal gets Node's default and ends the process at once.
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+/** In this order: no new requests, in-flight ones answered, then the backend, then the database. */
+async function shutdown(server: Server, container: Container, backend: BaseSignalBackend): Promise<void> {
+  await closeServer(server);
+  await backend.close();
+  await container.close();
 }
 
 /**
