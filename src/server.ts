@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { address, port } = server.address() as AddressInfo;
-  container.logger.info(`Listening on http://${address}:${port}`, { address, port });
+  const host = address.includes(':') ? `[${address}]` : address;
+  container.logger.info(`Listening on http://${host}:${port}`, { address, port });
   stopOnSignals(server, container, backend);
 }
 
