@@ -100,6 +100,20 @@ describe('server.ts (the real process)', function () {
     }
   });
 
+  it('when an in-flight request outlives SHUTDOWN_TIMEOUT_MS, then it exits 1', async () => {
+    started = startServer({ PORT: '0', DATABASE_URL: `sqlite:${join(dir, 'app.db')}`, SHUTDOWN_TIMEOUT_MS: '300' });
+    const url = /(http:\/\/[^"]+)/.exec(await started.waitForLine(/Listening on/))?.[1] ?? '';
+    const exited = once(started.child, 'exit') as Promise<[number | null]>;
+    const stuck = postInTwoParts(`${url}/users`, JSON.stringify({ email: 'stuck@example.com', name: 'S', password: 'correct horse' }));
+    stuck.response.catch(() => undefined); // the server goes away before answering
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    started.child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).to.equal(1);
+    await started.waitForLine(/did not finish within 300 ms/);
+    stuck.request.destroy();
+  });
+
   it('when a variable is invalid, then it prints one line naming it and exits 1', async () => {
     started = startServer({ PORT: 'eighty' });
     let stderr = '';
