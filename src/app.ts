@@ -31,7 +31,7 @@ export interface AppDeps extends ListenerDeps {
 /** The Express app, plus the disposer of the listeners it connected. */
 export type App = Express & { readonly disposeListeners: () => void };
 
-export const JSON_BODY_LIMIT = '100kb';
+const JSON_BODY_LIMIT = '100kb';
 
 /**
  * Builds the HTTP app and connects the listeners (once, here) on the current signal backend.

@@ -14,7 +14,7 @@ const updateUserBody = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
 });
 
-export const pageQuery = z.strictObject({
+const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -102,6 +102,6 @@ function priceOf(bySku: Map<string, Product>, sku: string): number {
   return bySku.get(sku)?.price ?? 0;
 }
 
-export function linesOf(order: Order): OrderLine[] {
+function linesOf(order: Order): OrderLine[] {
   return order.items.map(({ sku, quantity }) => ({ sku, quantity }));
 }
