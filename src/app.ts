@@ -1,0 +1,55 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { registerListeners, type ListenerDeps } from './listeners/index.js';
+import type { Logger } from './logger.js';
+import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { requestContext } from './middleware/request-context.js';
+import { auditEventsRouter } from './routes/audit-events.routes.js';
+import { devMailboxRouter } from './routes/dev-mailbox.routes.js';
+import { healthRouter } from './routes/health.routes.js';
+import { ordersRouter } from './routes/orders.routes.js';
+import { productsRouter } from './routes/products.routes.js';
+import { usersRouter } from './routes/users.routes.js';
+import type { AuditService } from './services/audit.service.js';
+import type { DevMailbox } from './services/mailer.js';
+import type { OrderService } from './services/order.service.js';
+import type { ProductService } from './services/product.service.js';
+import type { UserService } from './services/user.service.js';
+
+export interface AppDeps extends ListenerDeps {
+  readonly logger: Logger;
+  readonly users: UserService;
+  readonly orders: OrderService;
+  readonly products: ProductService;
+  readonly audit: AuditService;
+  /** Listed at `GET /dev/mailbox` when given; the container leaves it out in production. */
+  readonly mailbox?: DevMailbox;
+  /** For `GET /ready`: true when the database answers. */
+  readonly isReady: () => Promise<boolean>;
+}
+
+/** The Express app, plus the disposer of the listeners it connected. */
+export type App = Express & { readonly disposeListeners: () => void };
+
+const JSON_BODY_LIMIT = '100kb';
+
+/**
+ * Builds the HTTP app and connects the listeners (once, here) on the current signal backend.
+ * Does no I/O and never listens: `server.ts` owns the process, tests hand the app to supertest.
+ */
+export function createApp(deps: AppDeps): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(requestContext);
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(healthRouter(deps.isReady));
+  app.use('/users', usersRouter(deps.users));
+  app.use('/orders', ordersRouter(deps.orders));
+  app.use('/products', productsRouter(deps.products));
+  app.use('/audit-events', auditEventsRouter(deps.audit));
+  if (deps.mailbox !== undefined) app.use('/dev', devMailboxRouter(deps.mailbox));
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return Object.assign(app, { disposeListeners: registerListeners(deps) });
+}

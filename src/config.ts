@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** Where the data lives: an embedded SQLite file (or `:memory:`), or a PostgreSQL server. */
+export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
+
+/** The signal backends config accepts; only `memory` is built in this version. */
+export const SIGNAL_BACKENDS = ['memory', 'redis', 'rabbitmq'] as const;
+export type SignalBackendName = (typeof SIGNAL_BACKENDS)[number];
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseConfig;
+  readonly logLevel: string;
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly signalsBackend: SignalBackendName;
+  readonly shutdownTimeoutMs: number;
+  readonly receiverTimeoutMs: number | undefined;
+  /** Where mail goes; unset: nowhere, with a copy in the development mailbox. */
+  readonly smtpUrl: string | undefined;
+}
+
+/** Thrown for a bad environment; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const positiveMs = z.coerce.number().int().positive();
+const databaseUrl = z
+  .string()
+  .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'expected sqlite:<file>, sqlite::memory: or postgres://...');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Loopback by default: a starter should not be reachable from the network until asked to be.
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: databaseUrl.default('sqlite:data/app.db'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  SIGNALS_BACKEND: z.enum(SIGNAL_BACKENDS).default('memory'),
+  SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
+  RECEIVER_TIMEOUT_MS: positiveMs.optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+});
+
+/**
+ * Reads and validates the configuration from `env`.
+ *
+ * @throws ConfigError naming the first bad variable, so the process can stop with one clear line.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(withoutEmptyValues(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`Invalid configuration: ${variable}: ${issue?.message ?? 'invalid value'}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: parseDatabaseUrl(e.DATABASE_URL),
+    logLevel: e.LOG_LEVEL,
+    nodeEnv: e.NODE_ENV,
+    signalsBackend: e.SIGNALS_BACKEND,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    receiverTimeoutMs: e.RECEIVER_TIMEOUT_MS,
+    smtpUrl: e.SMTP_URL,
+  };
+}
+
+function parseDatabaseUrl(url: string): DatabaseConfig {
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', filename: url.slice('sqlite:'.length) };
+  return { kind: 'postgres', url };
+}
+
+// `PORT=` in a shell or a .env file means "not set", not "set to nothing".
+function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
+}

@@ -1,0 +1,57 @@
+import nodemailer from 'nodemailer';
+import type { AppDeps } from './app.js';
+import type { AppConfig } from './config.js';
+import { connectDatabase, isDatabaseReady, type DatabaseConnection, type PostgresOptions } from './db/connection.js';
+import { createLogger, type Logger } from './logger.js';
+import { AuditRepository } from './repositories/audit.repository.js';
+import { OrderRepository } from './repositories/order.repository.js';
+import { ProductRepository } from './repositories/product.repository.js';
+import { UserRepository } from './repositories/user.repository.js';
+import { AuditService } from './services/audit.service.js';
+import { DevMailbox, NodemailerMailer } from './services/mailer.js';
+import { OrderService } from './services/order.service.js';
+import { ProductService } from './services/product.service.js';
+import { ReadCache } from './services/read-cache.js';
+import { UserService } from './services/user.service.js';
+
+/** Everything the app and a future worker need, built from the config. */
+export interface Container extends AppDeps {
+  readonly config: AppConfig;
+  readonly connection: DatabaseConnection;
+  /** Closes the database. Does not touch the signal backend, which the process owns. */
+  close(): Promise<void>;
+}
+
+export interface ContainerOptions {
+  /** Defaults to a console logger at `config.logLevel`. */
+  readonly logger?: Logger;
+  readonly postgres?: PostgresOptions;
+}
+
+/**
+ * Connects the database (no query is run yet; migrate before serving) and builds the
+ * services, the mailer and the read cache.
+ */
+export function buildContainer(config: AppConfig, options: ContainerOptions = {}): Container {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const connection = connectDatabase(config.database, options.postgres);
+  const { db } = connection;
+  const cache = new ReadCache();
+  const products = new ProductRepository(db);
+  const mailbox = config.nodeEnv === 'production' ? undefined : new DevMailbox();
+  const transport = config.smtpUrl === undefined ? undefined : nodemailer.createTransport(config.smtpUrl);
+  return {
+    config,
+    connection,
+    logger,
+    cache,
+    mailbox,
+    mailer: new NodemailerMailer({ transport, mailbox }),
+    users: new UserService({ db, repository: new UserRepository(db), cache }),
+    orders: new OrderService({ db, repository: new OrderRepository(db), products, cache }),
+    products: new ProductService({ db, products }),
+    audit: new AuditService({ audit: new AuditRepository(db) }),
+    isReady: () => isDatabaseReady(db),
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,23 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { DatabaseConnection, DialectName } from './connection.js';
+import { createTables } from './migrations/0001-create-tables.js';
+import { seedProducts } from './migrations/0002-seed-products.js';
+
+// Listed in code rather than read from a folder, so the same list works under tsx and from dist/.
+function migrationsFor(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001-create-tables': createTables(dialect),
+    '0002-seed-products': seedProducts,
+  };
+}
+
+/**
+ * Brings the schema to the latest version.
+ *
+ * @throws the migration's error; migrations applied before it stay applied.
+ */
+export async function migrateToLatest({ db, dialect }: DatabaseConnection): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrationsFor(dialect)) };
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error('Migration failed', { cause: error });
+}

@@ -1,0 +1,100 @@
+import type { Db } from '../db/connection.js';
+import { NotFoundError } from '../errors.js';
+import type { CrudRepository, Page, PageOf } from '../repositories/crud.repository.js';
+import { ReadCache } from './read-cache.js';
+
+export interface CrudServiceDeps<TRepository> {
+  readonly db: Db;
+  readonly repository: TRepository;
+  /** When given, `findOrFail` reads through it; listeners invalidate it. */
+  readonly cache?: ReadCache;
+}
+
+/**
+ * Create, update and delete inside one transaction each, with hooks around the write.
+ *
+ * - `before*` hooks run inside the transaction (they get it as `trx`): they may transform the
+ *   input or throw, which rolls back and fires nothing.
+ * - `after*` hooks run only after the commit; that is where a service sends its signals.
+ *
+ * `TCreate`/`TUpdate` are what callers pass, `TInsert`/`TChanges` what the repository writes.
+ */
+export abstract class BaseCrudService<TEntity, TCreate, TUpdate, TInsert, TChanges> {
+  /** Used in messages and cache keys: `'user'`. */
+  protected abstract readonly entityName: string;
+  protected readonly db: Db;
+  protected readonly repository: CrudRepository<TEntity, TInsert, TChanges>;
+  protected readonly cache: ReadCache | undefined;
+
+  constructor(deps: CrudServiceDeps<CrudRepository<TEntity, TInsert, TChanges>>) {
+    this.db = deps.db;
+    this.repository = deps.repository;
+    this.cache = deps.cache;
+  }
+
+  protected abstract beforeCreate(input: TCreate, trx: Db): Promise<TInsert> | TInsert;
+  protected abstract beforeUpdate(id: number, input: TUpdate, current: TEntity, trx: Db): Promise<TChanges> | TChanges;
+  protected beforeDelete(_id: number, _trx: Db): Promise<void> | void {}
+  protected afterCreate(_entity: TEntity): Promise<void> | void {}
+  protected afterUpdate(_entity: TEntity, _previous: TEntity): Promise<void> | void {}
+  protected afterDelete(_id: number): Promise<void> | void {}
+
+  async create(input: TCreate): Promise<TEntity> {
+    const entity = await this.db.transaction().execute(async (trx) => {
+      const row = await this.beforeCreate(input, trx);
+      return this.repository.withExecutor(trx).insert(row);
+    });
+    await this.afterCreate(entity);
+    return entity;
+  }
+
+  /** @throws NotFoundError when there is no entity with `id`. */
+  async update(id: number, input: TUpdate): Promise<TEntity> {
+    const { entity, previous } = await this.db.transaction().execute(async (trx) => {
+      const repository = this.repository.withExecutor(trx);
+      const current = this.#orFail(id, await repository.findById(id));
+      const changes = await this.beforeUpdate(id, input, current, trx);
+      return { entity: this.#orFail(id, await repository.update(id, changes)), previous: current };
+    });
+    await this.afterUpdate(entity, previous);
+    return entity;
+  }
+
+  /** @throws NotFoundError when there is no entity with `id`. */
+  async delete(id: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.beforeDelete(id, trx);
+      if (!(await this.repository.withExecutor(trx).delete(id))) this.#orFail(id, undefined);
+    });
+    await this.afterDelete(id);
+  }
+
+  /** Reads from the database, never from the cache. */
+  findById(id: number): Promise<TEntity | undefined> {
+    return this.repository.findById(id);
+  }
+
+  /**
+   * Reads through the cache when there is one.
+   *
+   * @throws NotFoundError when there is no entity with `id`.
+   */
+  async findOrFail(id: number): Promise<TEntity> {
+    const key = ReadCache.key(this.entityName, id);
+    const cached = this.cache?.get<TEntity>(key);
+    if (cached !== undefined) return cached;
+    const ticket = this.cache?.ticket();
+    const entity = this.#orFail(id, await this.repository.findById(id));
+    this.cache?.set(key, entity, ticket);
+    return entity;
+  }
+
+  list(page: Page): Promise<PageOf<TEntity>> {
+    return this.repository.list(page);
+  }
+
+  #orFail<T>(id: number, entity: T | undefined): T {
+    if (entity === undefined) throw new NotFoundError(`No ${this.entityName} with id ${id}`);
+    return entity;
+  }
+}

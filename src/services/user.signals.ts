@@ -1,0 +1,24 @@
+import { Signal } from '../signals/index.js';
+
+export interface UserCreated {
+  id: number;
+  email: string;
+  name: string;
+}
+
+export interface UserUpdated {
+  id: number;
+  /** The names of the fields whose value changed; empty when the patch changed nothing. */
+  changes: string[];
+}
+
+export interface UserDeleted {
+  id: number;
+}
+
+/** Sent after a user is committed. */
+export const userCreated = new Signal<UserCreated>('user.created');
+/** Sent after a user update is committed. */
+export const userUpdated = new Signal<UserUpdated>('user.updated');
+/** Sent after a user deletion is committed. */
+export const userDeleted = new Signal<UserDeleted>('user.deleted');

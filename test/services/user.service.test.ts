@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import type { Db } from '../../src/db/connection.js';
+import { ConflictError } from '../../src/errors.js';
+import { UserRepository } from '../../src/repositories/user.repository.js';
+import { verifyPassword } from '../../src/services/password.js';
+import { UserService } from '../../src/services/user.service.js';
+import { userCreated, userDeleted, userUpdated } from '../../src/services/user.signals.js';
+import { RecordingBackend, resetBackend, setBackend } from '../../src/signals/index.js';
+import { openMemoryDatabase } from '../support/database.js';
+
+const input = { email: 'ada@example.com', name: 'Ada', password: 'correct horse' };
+
+describe('UserService', () => {
+  let db: Db;
+  let repository: UserRepository;
+  let users: UserService;
+  let recorder: RecordingBackend;
+
+  beforeEach(async () => {
+    ({ db } = await openMemoryDatabase());
+    repository = new UserRepository(db);
+    users = new UserService({ db, repository });
+    recorder = new RecordingBackend();
+    setBackend(recorder);
+  });
+
+  afterEach(async () => {
+    resetBackend();
+    await db.destroy();
+  });
+
+  describe('create()', () => {
+    it('when the input is valid, then it stores a verifiable hash and records user.created', async () => {
+      const user = await users.create(input);
+      expect(await verifyPassword(input.password, (await repository.findPasswordHash(user.id)) ?? '')).to.be.true;
+      expect(await verifyPassword('wrong password', (await repository.findPasswordHash(user.id)) ?? '')).to.be.false;
+      expect(recorder.payloadsOf(userCreated)).to.deep.equal([{ id: user.id, email: input.email, name: input.name }]);
+    });
+
+    it('when the email is taken, then it throws ConflictError and records nothing more', async () => {
+      await users.create(input);
+      recorder.clear();
+      const error: unknown = await users.create(input).catch((thrown: unknown) => thrown);
+      expect(error).to.be.instanceOf(ConflictError);
+      expect(recorder.dispatched).to.deep.equal([]);
+    });
+  });
+
+  describe('update()', () => {
+    it('when some fields change, then user.updated names only those', async () => {
+      const { id } = await users.create(input);
+      await users.update(id, { email: input.email, name: 'Ada L' });
+      await users.update(id, { name: 'Ada L' });
+      expect(recorder.payloadsOf(userUpdated)).to.deep.equal([
+        { id, changes: ['name'] },
+        { id, changes: [] },
+      ]);
+    });
+  });
+
+  describe('delete()', () => {
+    it('when the user exists, then it records user.deleted', async () => {
+      const { id } = await users.create(input);
+      await users.delete(id);
+      expect(recorder.payloadsOf(userDeleted)).to.deep.equal([{ id }]);
+    });
+  });
+});
