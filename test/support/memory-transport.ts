@@ -1,4 +1,4 @@
-// winston's own typings name the base class `transport` while it exports `Transport`; use its package.
+// winston types its base class as `transport` but exports `Transport`; import the package itself.
 import TransportStream from 'winston-transport';
 
 /** One log call, as the transport received it (after the logger's formats). */
