@@ -15,6 +15,7 @@ import { withTimeout } from './timing.js';
 export abstract class BrokerBackend extends BaseSignalBackend {
   protected readonly options: ResolvedBrokerOptions;
   readonly #receivers = new BrokerReceivers();
+  readonly #consumersReady = new Map<ReceiverBinding, Promise<void>>();
   #closed = false;
 
   constructor(options: BrokerBackendOptions) {
@@ -59,7 +60,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   override connect<T>(signal: Signal<T>, receiver: Receiver<T>, options?: ConnectOptions): boolean {
     const binding = this.#receivers.add(signal, receiver, options);
     if (binding === undefined) return false;
-    if (this.options.consume && !this.#closed) this.startConsumer(binding);
+    if (this.options.consume && !this.#closed) this.#consumersReady.set(binding, this.startConsumer(binding));
     return true;
   }
 
@@ -67,8 +68,21 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   override disconnect<T>(signal: Signal<T>, receiver: Receiver<T>): boolean {
     const binding = this.#receivers.remove(signal, receiver);
     if (binding === undefined) return false;
+    this.#consumersReady.delete(binding);
     if (this.options.consume) void this.stopConsumer(binding);
     return true;
+  }
+
+  /**
+   * Resolves once the consumer of every receiver connected so far is set up on the broker
+   * (consumer group created; queue declared, bound and consumed), so that a worker can log
+   * that it is consuming and a test can send without racing the setup.
+   *
+   * @throws Error when that takes longer than `timeoutMs` (the broker is down, say).
+   */
+  async whenConsuming(timeoutMs = 10_000): Promise<void> {
+    const ready = Promise.all(this.#consumersReady.values());
+    await withTimeout(ready, timeoutMs, `The consumers were not ready within ${timeoutMs} ms`);
   }
 
   override receivers<T>(signal: Signal<T>): Receiver<T>[] {
@@ -93,8 +107,12 @@ export abstract class BrokerBackend extends BaseSignalBackend {
 
   /** Publishes one envelope; resolves when the broker has accepted it, within `timeoutMs`. */
   protected abstract publish(envelope: SignalEnvelope, json: string, timeoutMs: number): Promise<void>;
-  /** Starts consuming for `binding`; must not throw (connection trouble is retried and logged). */
-  protected abstract startConsumer(binding: ReceiverBinding): void;
+  /**
+   * Starts consuming for `binding`; must not throw (connection trouble is retried and logged).
+   *
+   * @returns a promise that resolves, and never rejects, once the consumer is set up.
+   */
+  protected abstract startConsumer(binding: ReceiverBinding): Promise<void>;
   /** Stops the consumer of `binding` after its in-flight messages are settled. */
   protected abstract stopConsumer(binding: ReceiverBinding): Promise<void>;
   /** Closes every broker connection. */

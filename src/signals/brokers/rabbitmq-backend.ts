@@ -73,7 +73,7 @@ export class RabbitMQBackend extends BrokerBackend {
     }
   }
 
-  protected override startConsumer(binding: ReceiverBinding): void {
+  protected override startConsumer(binding: ReceiverBinding): Promise<void> {
     const { signal, name } = binding;
     const queue = this.#topology.queue(signal.name, name);
     const publisher = this.#connect().createPublisher({
@@ -95,6 +95,7 @@ export class RabbitMQBackend extends BrokerBackend {
     );
     consumer.on('error', (error: unknown) => this.#warn(`RabbitMQ consumer of ${queue}: ${errorMessage(error)}`));
     this.#consumers.set(binding, { consumer, publisher });
+    return new Promise((resolve) => consumer.once('ready', resolve));
   }
 
   /** Closing a consumer waits for its running handlers, which ack before they return. */

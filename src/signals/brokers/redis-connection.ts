@@ -49,9 +49,14 @@ export async function openRedisClient(
     return client;
   } catch (error) {
     connecting.catch(() => undefined);
-    client.destroy();
+    destroyQuietly(client);
     throw error;
   }
+}
+
+/** Drops the connection at once; a client that already closed itself is left alone. */
+export function destroyQuietly(client: RedisClient | undefined): void {
+  if (client?.isOpen) client.destroy();
 }
 
 /**
@@ -97,7 +102,7 @@ export async function closeQuietly(client: RedisClient | undefined): Promise<voi
   try {
     if (client.isOpen) await client.close();
   } catch {
-    client.destroy();
+    destroyQuietly(client);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ResolvedBrokerOptions } from './broker-options.js';
 import { errorMessage } from './broker-backend.js';
-import { closeQuietly, openRedisClient, type RedisClient, type RedisCommandConnection, type RedisConnectionOptions } from './redis-connection.js';
+import { closeQuietly, destroyQuietly, openRedisClient, type RedisClient, type RedisCommandConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisDelivery, type RedisConsumerIdentity, type StreamEntry } from './redis-delivery.js';
 import type { RedisKeys } from './redis-keys.js';
 import { sleep, withTimeout } from './timing.js';
@@ -29,6 +29,11 @@ export class RedisStreamConsumer {
   readonly #stopping = new AbortController();
   readonly #delivery: RedisDelivery;
   #running: Promise<void> | undefined;
+  #markReady: () => void = () => undefined;
+  /** Resolves once the consumer group exists and the first read can start. Never rejects. */
+  readonly ready = new Promise<void>((resolve) => {
+    this.#markReady = resolve;
+  });
   #lastReclaim = 0;
   #reclaimCursor = '0-0';
 
@@ -59,13 +64,14 @@ export class RedisStreamConsumer {
     while (!this.#stopping.signal.aborted) {
       try {
         reader ??= await this.#openReader();
+        this.#markReady();
         const commands = await this.commands.client();
         await this.#reclaimIfDue(commands);
         const entries = await this.#read(reader);
         await Promise.all(entries.map((entry) => this.#delivery.handle(commands, entry)));
       } catch (error) {
         this.#logTrouble(error);
-        reader?.destroy();
+        destroyQuietly(reader);
         reader = undefined;
         await sleep(Math.min(1000, this.timing.blockMs), this.#stopping.signal);
       }
@@ -74,8 +80,8 @@ export class RedisStreamConsumer {
   }
 
   async #openReader(): Promise<RedisClient> {
-    const name = `${this.identity.group}:${this.identity.consumer}`;
-    const reader = await openRedisClient(this.connection, { name: `reader:${name}`.replace(/[^\w.:@-]/g, '_'), reconnect: false });
+    const name = `${this.identity.stream}:${this.identity.group}:reader`.replace(/[^\w.:@-]/g, '_');
+    const reader = await openRedisClient(this.connection, { name, reconnect: false });
     try {
       await reader.xGroupCreate(this.identity.stream, this.identity.group, '0', { MKSTREAM: true });
     } catch (error) {

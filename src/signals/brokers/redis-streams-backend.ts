@@ -79,7 +79,7 @@ export class RedisStreamsBackend extends BrokerBackend {
     await client.withCommandOptions({ timeout: timeoutMs }).xAdd(this.#keys.stream(envelope.signal), '*', { envelope: json }, trim);
   }
 
-  protected override startConsumer(binding: ReceiverBinding): void {
+  protected override startConsumer(binding: ReceiverBinding): Promise<void> {
     const identity = {
       binding,
       stream: this.#keys.stream(binding.signal.name),
@@ -89,6 +89,7 @@ export class RedisStreamsBackend extends BrokerBackend {
     const consumer = new RedisStreamConsumer(identity, this.#commands, this.#connection, this.#timing, this.#keys, this.options);
     this.#consumers.set(binding, consumer);
     consumer.start();
+    return consumer.ready;
   }
 
   protected override async stopConsumer(binding: ReceiverBinding): Promise<void> {

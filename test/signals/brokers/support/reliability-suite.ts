@@ -1,0 +1,180 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { expect } from 'chai';
+import { PublishError, UnportablePayloadError, type BrokerBackend } from '../../../../src/signals/brokers/index.js';
+import { Signal, type ReceiverContext } from '../../../../src/signals/index.js';
+import { createTestBackend, type TestBroker } from './brokers.js';
+import { ConsumerProcess } from './consumer-process.js';
+import { requireServer } from './services.js';
+import { delay, uniquePrefix, waitFor } from './waiting.js';
+
+interface Payload {
+  n: number;
+}
+
+const SIGNAL = 'user.created';
+const RECEIVERS = ['sendWelcomeEmail', 'recordAudit'];
+
+/** The behaviours issue 4 asks of every broker backend, run against `broker` on loopback. */
+export function describeReliability(broker: TestBroker): void {
+  let prefix: string;
+  let signal: Signal<Payload>;
+  let backends: BrokerBackend[];
+  let processes: ConsumerProcess[];
+
+  before(requireServer(broker.name, broker.url));
+
+  beforeEach(() => {
+    prefix = uniquePrefix(broker.separator);
+    signal = new Signal<Payload>(SIGNAL);
+    backends = [];
+    processes = [];
+  });
+
+  afterEach(async () => {
+    await Promise.all(processes.map((child) => child.stop()));
+    await Promise.all(backends.map((backend) => backend.close()));
+    await broker.cleanup(prefix, SIGNAL, RECEIVERS);
+  });
+
+  function backend(options: Parameters<typeof createTestBackend>[2] = {}): BrokerBackend {
+    const created = createTestBackend(broker.name, prefix, options);
+    backends.push(created);
+    return created;
+  }
+
+  function consumerProcess(mode: 'hang' | 'record', receivers: string[]): ConsumerProcess {
+    const child = new ConsumerProcess({ broker: broker.name, prefix, signal: SIGNAL, receivers, mode });
+    processes.push(child);
+    return child;
+  }
+
+  describe('send()', () => {
+    it('when the broker is unreachable, then it returns an error within 2 s and leaves nothing running', async () => {
+      const unreachable = backend({ url: broker.unreachableUrl });
+      const started = Date.now();
+      const errors = await unreachable.send(signal, { n: 1 });
+      expect(Date.now() - started).to.be.below(2000);
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.be.instanceOf(PublishError);
+      const closing = Date.now();
+      await unreachable.close();
+      expect(Date.now() - closing).to.be.below(1000);
+    });
+
+    it('when the payload is not JSON-serializable, then it returns an error and publishes nothing', async () => {
+      const consumer = backend({ consume: true });
+      const received: Payload[] = [];
+      consumer.connect(signal, function sendWelcomeEmail(payload) {
+        received.push(payload);
+      });
+      await consumer.whenConsuming();
+      const refused = await consumer.send(signal, { n: new Map() } as unknown as Payload);
+      expect(refused).to.have.length(1);
+      expect(refused[0]).to.be.instanceOf(UnportablePayloadError);
+      expect(await consumer.send(signal, { n: 2 })).to.deep.equal([]);
+      await waitFor('the portable message', () => received.length === 1);
+      await delay(200);
+      expect(received).to.deep.equal([{ n: 2 }]);
+    });
+  });
+
+  describe('consuming', () => {
+    it('when a consumer is killed before it acks, then another consumer processes the message exactly once', async () => {
+      const crashing = consumerProcess('hang', ['sendWelcomeEmail']);
+      await crashing.ready();
+      expect(await backend().send(signal, { n: 1 })).to.deep.equal([]);
+      await waitFor('the first consumer to receive it', () => crashing.messages('received').length === 1);
+      await crashing.kill();
+      const killedAt = Date.now();
+      const handled: ReceiverContext<Payload>[] = [];
+      const survivor = backend({ consume: true });
+      survivor.connect(signal, function sendWelcomeEmail(_payload, context) {
+        handled.push(context);
+      });
+      await waitFor('another consumer to process it', () => handled.length === 1, 5000);
+      expect(Date.now() - killedAt).to.be.below(5000);
+      await delay(300);
+      expect(handled.map((context) => context.messageId)).to.deep.equal([crashing.messages('received')[0]?.messageId]);
+      await survivor.close();
+      expect(await broker.pendingCount(prefix, SIGNAL, 'sendWelcomeEmail')).to.equal(0);
+    });
+
+    it('when a receiver always throws, then it gets exactly maxAttempts deliveries and one dead letter with the error', async () => {
+      const consumer = backend({ consume: true, maxAttempts: 4 });
+      const attempts: (number | undefined)[] = [];
+      consumer.connect(signal, function sendWelcomeEmail(_payload, context) {
+        attempts.push(context.attempt);
+        throw new Error('SMTP is down');
+      });
+      await consumer.whenConsuming();
+      expect(await consumer.send(signal, { n: 7 })).to.deep.equal([]);
+      await waitFor('four deliveries', () => attempts.length === 4);
+      await delay(300);
+      await consumer.close();
+      expect(attempts).to.deep.equal([1, 2, 3, 4]);
+      const letters = await broker.deadLetters(prefix);
+      expect(letters).to.have.length(1);
+      expect(letters[0]).to.deep.include({ receiver: 'sendWelcomeEmail', attempts: 4 });
+      expect(letters[0]?.error.message).to.equal('SMTP is down');
+      expect(letters[0]?.envelope.payload).to.deep.equal({ n: 7 });
+      expect(await broker.pendingCount(prefix, SIGNAL, 'sendWelcomeEmail')).to.equal(0);
+    });
+
+    it('when a receiver fails once, then one retry succeeds with the same message id and nothing is dead-lettered', async () => {
+      const consumer = backend({ consume: true });
+      const contexts: ReceiverContext<Payload>[] = [];
+      consumer.connect(signal, function sendWelcomeEmail(_payload, context) {
+        contexts.push(context);
+        if (context.attempt === 1) throw new Error('a blip');
+      });
+      await consumer.whenConsuming();
+      expect(await consumer.send(signal, { n: 3 })).to.deep.equal([]);
+      await waitFor('the retry', () => contexts.length === 2);
+      await delay(300);
+      await consumer.close();
+      expect(contexts.map((context) => context.attempt)).to.deep.equal([1, 2]);
+      expect(contexts[1]?.messageId).to.equal(contexts[0]?.messageId);
+      expect(await broker.deadLetters(prefix)).to.deep.equal([]);
+      expect(await broker.pendingCount(prefix, SIGNAL, 'sendWelcomeEmail')).to.equal(0);
+    });
+
+    it('when two processes run two receivers, then each receiver handles each of 1,000 messages exactly once', async function () {
+      this.timeout(60_000);
+      const workers = [consumerProcess('record', RECEIVERS), consumerProcess('record', RECEIVERS)];
+      await Promise.all(workers.map((worker) => worker.ready()));
+      const sender = backend();
+      for (let start = 0; start < 1000; start += 100) {
+        const batch = Array.from({ length: 100 }, (_, i) => sender.send(signal, { n: start + i }));
+        expect((await Promise.all(batch)).flat()).to.deep.equal([]);
+      }
+      const handled = () => workers.flatMap((worker) => worker.messages('handled'));
+      await waitFor('2,000 deliveries', () => handled().length >= 2000, 30_000);
+      await delay(500);
+      await Promise.all(workers.map((worker) => worker.stop()));
+      const expected = Array.from({ length: 1000 }, (_, n) => n);
+      for (const receiver of RECEIVERS) {
+        const seen = handled().filter((event) => event.receiver === receiver).map((event) => event.n);
+        expect(seen.sort((a, b) => a - b)).to.deep.equal(expected);
+        expect(await broker.pendingCount(prefix, SIGNAL, receiver)).to.equal(0);
+      }
+      for (const worker of workers) expect(worker.messages('handled').length).to.be.above(0);
+    });
+
+    it('when the sender has a request id, then the receiver runs inside it in the consuming process', async () => {
+      const requestContext = new AsyncLocalStorage<{ requestId?: string }>();
+      const sender = backend({ getContext: () => ({ requestId: 'req-42' }) });
+      const consumer = backend({
+        consume: true,
+        runInContext: (context, fn) => requestContext.run(context, fn),
+      });
+      const seen: (string | undefined)[] = [];
+      consumer.connect(signal, function sendWelcomeEmail() {
+        seen.push(requestContext.getStore()?.requestId);
+      });
+      await consumer.whenConsuming();
+      expect(await sender.send(signal, { n: 1 })).to.deep.equal([]);
+      await waitFor('the message', () => seen.length === 1);
+      expect(seen).to.deep.equal(['req-42']);
+    });
+  });
+}
