@@ -3,6 +3,9 @@ import type { SignalLogger } from '../logger.js';
 import { errorMessage } from './broker-backend.js';
 import { withTimeout } from './timing.js';
 
+/** How long a non-blocking command may take on the shared command connection. */
+const COMMAND_TIMEOUT_MS = 5000;
+
 /** A node-redis client as `createClient` makes it. */
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -22,13 +25,14 @@ export interface RedisConnectionOptions {
  */
 export async function openRedisClient(
   options: RedisConnectionOptions,
-  role: { readonly name: string; readonly reconnect: boolean },
+  role: { readonly name: string; readonly reconnect: boolean; readonly commandTimeoutMs?: number },
 ): Promise<RedisClient> {
   let wasReady = false;
   const client = createClient({
     url: options.url,
     name: role.name,
     disableOfflineQueue: true,
+    commandOptions: role.commandTimeoutMs === undefined ? undefined : { timeout: role.commandTimeoutMs },
     socket: {
       connectTimeout: options.connectTimeoutMs,
       // Before the first success, a refused connection fails the send at once instead of
@@ -78,7 +82,8 @@ export class RedisCommandConnection {
   /** The connected client. @throws Error when Redis cannot be reached within the connect timeout. */
   client(): Promise<RedisClient> {
     if (this.#closed) return Promise.reject(new Error('The Redis connection is closed'));
-    this.#opening ??= openRedisClient(this.#options, { name: this.#name, reconnect: true });
+    // A command that never hears back (a half-dead socket) would stall a consumer for good.
+    this.#opening ??= openRedisClient(this.#options, { name: this.#name, reconnect: true, commandTimeoutMs: COMMAND_TIMEOUT_MS });
     const opening = this.#opening;
     opening.catch(() => {
       if (this.#opening === opening) this.#opening = undefined;

@@ -5,7 +5,8 @@ import { Signal } from '../../../src/signals/index.js';
 import { createTestBackend, redisBroker } from './support/brokers.js';
 import { describeReliability } from './support/reliability-suite.js';
 import { REDIS_URL, requireServer } from './support/services.js';
-import { uniquePrefix, waitFor } from './support/waiting.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { MemoryLogger, uniquePrefix, waitFor } from './support/waiting.js';
 
 describe('RedisStreamsBackend', function () {
   this.timeout(20_000);
@@ -15,6 +16,7 @@ describe('RedisStreamsBackend', function () {
     const admin = createClient({ url: REDIS_URL });
     let prefix: string;
     let backend: BrokerBackend | undefined;
+    let proxy: TcpProxy | undefined;
 
     before(requireServer('redis', REDIS_URL));
     before(async () => {
@@ -28,6 +30,8 @@ describe('RedisStreamsBackend', function () {
     });
     afterEach(async () => {
       await backend?.close();
+      await proxy?.down();
+      backend = proxy = undefined;
       await redisBroker.cleanup(prefix, 'user.created', []);
     });
 
@@ -55,6 +59,26 @@ describe('RedisStreamsBackend', function () {
       await waitFor('the message after the kill', () => handled.length === 1, 5000);
       expect(handled).to.deep.equal([1]);
       expect(await blockedReaders()).to.not.include(readerId);
+    });
+
+    it('when a blocking read hangs, then the watchdog replaces the connection and a later message is processed', async () => {
+      proxy = new TcpProxy(REDIS_URL);
+      await proxy.up();
+      const logger = new MemoryLogger();
+      backend = createTestBackend('redis', prefix, { consume: true, url: proxy.url(REDIS_URL), logger });
+      const signal = new Signal<{ n: number }>('user.created');
+      const handled: number[] = [];
+      backend.connect(signal, function sendWelcomeEmail(payload) {
+        handled.push(payload.n);
+      });
+      await backend.whenConsuming();
+      proxy.swallowNextRead();
+      await waitFor('a read to hang', () => proxy?.swallowed === true);
+      const sender = createTestBackend('redis', prefix);
+      expect(await sender.send(signal, { n: 1 })).to.deep.equal([]);
+      await sender.close();
+      await waitFor('the message after the hang', () => handled.length === 1, 8000);
+      expect(logger.lines.some((line) => line.message.includes('hung'))).to.equal(true);
     });
   });
 });

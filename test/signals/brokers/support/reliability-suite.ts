@@ -5,6 +5,7 @@ import { Signal, type ReceiverContext } from '../../../../src/signals/index.js';
 import { createTestBackend, type TestBroker } from './brokers.js';
 import { ConsumerProcess } from './consumer-process.js';
 import { requireServer } from './services.js';
+import { TcpProxy } from './tcp-proxy.js';
 import { delay, uniquePrefix, waitFor } from './waiting.js';
 
 interface Payload {
@@ -20,6 +21,7 @@ export function describeReliability(broker: TestBroker): void {
   let signal: Signal<Payload>;
   let backends: BrokerBackend[];
   let processes: ConsumerProcess[];
+  let proxies: TcpProxy[];
 
   before(requireServer(broker.name, broker.url));
 
@@ -28,11 +30,13 @@ export function describeReliability(broker: TestBroker): void {
     signal = new Signal<Payload>(SIGNAL);
     backends = [];
     processes = [];
+    proxies = [];
   });
 
   afterEach(async () => {
     await Promise.all(processes.map((child) => child.stop()));
     await Promise.all(backends.map((backend) => backend.close()));
+    await Promise.all(proxies.map((proxy) => proxy.down()));
     await broker.cleanup(prefix, SIGNAL, RECEIVERS);
   });
 
@@ -59,6 +63,25 @@ export function describeReliability(broker: TestBroker): void {
       const closing = Date.now();
       await unreachable.close();
       expect(Date.now() - closing).to.be.below(1000);
+    });
+
+    it('when the broker goes away and comes back, then send fails within 2 s meanwhile and works afterwards', async function () {
+      this.timeout(30_000);
+      const proxy = new TcpProxy(broker.url);
+      proxies.push(proxy);
+      await proxy.up();
+      const consumer = backend({ consume: true });
+      consumer.connect(signal, function sendWelcomeEmail() {});
+      await consumer.whenConsuming();
+      const sender = backend({ url: proxy.url(broker.url) });
+      expect(await sender.send(signal, { n: 1 })).to.deep.equal([]);
+      await proxy.down();
+      const started = Date.now();
+      const errors = await sender.send(signal, { n: 2 });
+      expect(Date.now() - started).to.be.below(2000);
+      expect(errors[0]).to.be.instanceOf(PublishError);
+      await proxy.up();
+      await waitFor('send to work again', async () => (await sender.send(signal, { n: 3 })).length === 0, 15_000);
     });
 
     it('when the payload is not JSON-serializable, then it returns an error and publishes nothing', async () => {
