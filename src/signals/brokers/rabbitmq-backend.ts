@@ -1,4 +1,4 @@
-import { Connection, type Consumer, type Publisher } from 'rabbitmq-client';
+import { Connection, type Consumer, type ConsumerProps, type Publisher } from 'rabbitmq-client';
 import { BrokerBackend, errorMessage } from './broker-backend.js';
 import { assertPositive, type BrokerBackendOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
@@ -75,27 +75,29 @@ export class RabbitMQBackend extends BrokerBackend {
 
   protected override startConsumer(binding: ReceiverBinding): Promise<void> {
     const { signal, name } = binding;
-    const queue = this.#topology.queue(signal.name, name);
     const publisher = this.#connect().createPublisher({
       confirm: true,
       queues: [this.#topology.retryQueueDeclaration(signal.name, name), this.#topology.queueDeclaration(this.#topology.deadLetterQueue)],
     });
     const delivery = new RabbitDelivery(binding, this.#topology, publisher, this.options);
-    const consumer = this.#connect().createConsumer(
-      {
-        queue,
-        queueOptions: this.#topology.queueDeclaration(queue),
-        qos: { prefetchCount: this.#prefetch },
-        concurrency: this.#prefetch,
-        exchanges: [this.#topology.exchangeDeclaration()],
-        queueBindings: [this.#topology.binding(signal.name, name)],
-        requeue: true,
-      },
-      delivery.handle,
-    );
-    consumer.on('error', (error: unknown) => this.#warn(`RabbitMQ consumer of ${queue}: ${errorMessage(error)}`));
+    const consumer = this.#connect().createConsumer(this.#consumerProps(binding), delivery.handle);
+    consumer.on('error', (error: unknown) => this.#warn(`RabbitMQ consumer of ${consumer.queue}: ${errorMessage(error)}`));
     this.#consumers.set(binding, { consumer, publisher });
     return new Promise((resolve) => consumer.once('ready', resolve));
+  }
+
+  /** Declares and binds the receiver's queue on every (re)connect; acks come from the handler. */
+  #consumerProps({ signal, name }: ReceiverBinding): ConsumerProps {
+    const queue = this.#topology.queue(signal.name, name);
+    return {
+      queue,
+      queueOptions: this.#topology.queueDeclaration(queue),
+      qos: { prefetchCount: this.#prefetch },
+      concurrency: this.#prefetch,
+      exchanges: [this.#topology.exchangeDeclaration()],
+      queueBindings: [this.#topology.binding(signal.name, name)],
+      requeue: true,
+    };
   }
 
   /** Closing a consumer waits for its running handlers, which ack before they return. */

@@ -19,10 +19,12 @@ export class RabbitTopology {
     readonly queueType: RabbitQueueType,
   ) {}
 
+  /** The direct exchange every signal is published to, routed by signal name. */
   get exchange(): string {
     return `${this.prefix}signals`;
   }
 
+  /** The one queue of dead letters of this backend. */
   get deadLetterQueue(): string {
     return `${this.prefix}signals.dead-letters`;
   }
@@ -37,14 +39,17 @@ export class RabbitTopology {
     return `${this.queue(signalName, receiverName)}.retry`;
   }
 
+  /** Durable, so that it survives a broker restart. */
   exchangeDeclaration(): ExchangeDeclaration {
     return { exchange: this.exchange, type: 'direct', durable: true };
   }
 
+  /** A durable queue of the configured type. */
   queueDeclaration(queue: string): QueueDeclaration {
     return { queue, durable: true, arguments: { 'x-queue-type': this.queueType } };
   }
 
+  /** Routes the signal's messages to the receiver's queue. */
   binding(signalName: string, receiverName: string): QueueBinding {
     return { exchange: this.exchange, queue: this.queue(signalName, receiverName), routingKey: signalName };
   }
