@@ -69,7 +69,11 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     const binding = this.#receivers.remove(signal, receiver);
     if (binding === undefined) return false;
     this.#consumersReady.delete(binding);
-    if (this.options.consume) void this.stopConsumer(binding);
+    if (this.options.consume) {
+      this.stopConsumer(binding).catch((error: unknown) => {
+        this.options.logger.warn(`The consumer of ${binding.name} did not stop cleanly: ${errorMessage(error)}`);
+      });
+    }
     return true;
   }
 
