@@ -29,10 +29,13 @@ describe('RedisStreamsBackend', function () {
       prefix = uniquePrefix(':');
     });
     afterEach(async () => {
-      await backend?.close();
-      await proxy?.down();
-      backend = proxy = undefined;
-      await redisBroker.cleanup(prefix, 'user.created', []);
+      try {
+        await backend?.close();
+        await proxy?.down();
+      } finally {
+        backend = proxy = undefined;
+        await redisBroker.cleanup(prefix, 'user.created', []);
+      }
     });
 
     /** The ids of this test's reader connections that are blocked in XREADGROUP. */

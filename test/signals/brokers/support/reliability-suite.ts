@@ -34,10 +34,13 @@ export function describeReliability(broker: TestBroker): void {
   });
 
   afterEach(async () => {
-    await Promise.all(processes.map((child) => child.stop()));
-    await Promise.all(backends.map((backend) => backend.close()));
-    await Promise.all(proxies.map((proxy) => proxy.down()));
-    await broker.cleanup(prefix, SIGNAL, RECEIVERS);
+    try {
+      await Promise.all(processes.map((child) => child.stop()));
+      await Promise.all(backends.map((backend) => backend.close()));
+      await Promise.all(proxies.map((proxy) => proxy.down()));
+    } finally {
+      await broker.cleanup(prefix, SIGNAL, RECEIVERS);
+    }
   });
 
   function backend(options: Parameters<typeof createTestBackend>[2] = {}): BrokerBackend {
