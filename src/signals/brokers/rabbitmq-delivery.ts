@@ -3,7 +3,14 @@ import type { ResolvedBrokerOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
 import { decodeEnvelope, encodeRetry, type SignalEnvelope } from './envelope.js';
 import type { RabbitTopology } from './rabbitmq-topology.js';
-import { decideOutcome, invokeReceiver, toDeadLetter, type Delivery } from './receiver-invoker.js';
+import {
+  decideOutcome,
+  invokeReceiver,
+  logUnfinishedDeliveries,
+  toDeadLetter,
+  unfinishedDeliveriesError,
+  type Delivery,
+} from './receiver-invoker.js';
 import { retryDelayMs } from './timing.js';
 
 /**
@@ -26,8 +33,13 @@ export class RabbitDelivery {
     const envelope = decodeBody(message.body);
     if (envelope === undefined) return this.#deadLetterUnreadable(message);
     const delivery: Delivery = { binding: this.binding, envelope, attempt: envelope.attempt };
-    const error = await invokeReceiver(delivery, this.options.runInContext, this.options.logger);
-    const outcome = decideOutcome(error, delivery.attempt, this.options.maxAttempts);
+    const unfinished = unfinishedDeliveries(message);
+    const exhausted = unfinished >= this.options.maxAttempts;
+    if (exhausted) logUnfinishedDeliveries(this.options.logger, delivery, unfinished);
+    const error = exhausted
+      ? unfinishedDeliveriesError(unfinished)
+      : await invokeReceiver(delivery, this.options.runInContext, this.options.logger);
+    const outcome = exhausted ? 'dead-letter' : decideOutcome(error, delivery.attempt, this.options.maxAttempts);
     if (outcome === 'retry') await this.#retry(delivery);
     if (outcome === 'dead-letter' && error !== undefined) await this.#deadLetter(delivery, error);
     return ConsumerStatus.ACK;
@@ -58,6 +70,15 @@ export class RabbitDelivery {
     await this.publisher.send({ routingKey: this.topology.deadLetterQueue, durable: true, headers }, Buffer.from(bodyText(message.body)));
     return ConsumerStatus.ACK;
   }
+}
+
+/**
+ * How often this copy of the message went back to the queue unfinished (its consumer died).
+ * Quorum queues count it in `x-delivery-count`; classic queues do not, so there it is 0.
+ */
+function unfinishedDeliveries(message: AsyncMessage): number {
+  const count = Number(message.headers?.['x-delivery-count'] ?? 0);
+  return Number.isFinite(count) ? count : 0;
 }
 
 function decodeBody(body: unknown): SignalEnvelope | undefined {

@@ -43,6 +43,23 @@ export async function invokeReceiver(
   }
 }
 
+/**
+ * The error recorded for a message whose earlier deliveries never finished, as when it
+ * crashes the consumer each time: it is dead-lettered instead of being run again.
+ */
+export function unfinishedDeliveriesError(deliveries: number): Error {
+  return new Error(`Delivered ${deliveries} times without finishing (did it crash the consumer?); not run again`);
+}
+
+/** Logs that a message is dead-lettered without being run. */
+export function logUnfinishedDeliveries(logger: SignalLogger, delivery: Delivery, deliveries: number): void {
+  logger.warn(`Message ${delivery.envelope.id} was delivered ${deliveries} times without finishing; dead-lettered`, {
+    signal: delivery.envelope.signal,
+    receiver: delivery.binding.name,
+    messageId: delivery.envelope.id,
+  });
+}
+
 /** What to do with a message after a delivery. */
 export type DeliveryOutcome = 'ack' | 'retry' | 'dead-letter';
 

@@ -4,7 +4,14 @@ import { errorMessage } from './broker-backend.js';
 import { decodeEnvelope, type SignalEnvelope } from './envelope.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
-import { decideOutcome, invokeReceiver, toDeadLetter, type Delivery } from './receiver-invoker.js';
+import {
+  decideOutcome,
+  invokeReceiver,
+  logUnfinishedDeliveries,
+  toDeadLetter,
+  unfinishedDeliveriesError,
+  type Delivery,
+} from './receiver-invoker.js';
 import { retryDelayMs, sleep } from './timing.js';
 
 /** One stream entry as XREADGROUP and XAUTOCLAIM return it. */
@@ -52,7 +59,7 @@ export class RedisDelivery {
     for (;;) {
       const attempt = await client.hIncrBy(this.#attemptsKey, entry.id, 1);
       const delivery: Delivery = { binding: this.identity.binding, envelope, attempt };
-      const error = await invokeReceiver(delivery, this.options.runInContext, this.options.logger);
+      const error = await this.#run(delivery);
       const outcome = decideOutcome(error, attempt, this.options.maxAttempts);
       if (outcome === 'retry') {
         if (!(await sleep(retryDelayMs(attempt, this.#backoff), this.stopping))) return;
@@ -64,6 +71,18 @@ export class RedisDelivery {
       }
       return this.#ack(client, entry.id);
     }
+  }
+
+  /**
+   * Runs the receiver, unless the count is past `maxAttempts`: a failed last attempt is
+   * dead-lettered, so deliveries beyond it never finished, and the message is not run again.
+   */
+  async #run(delivery: Delivery): Promise<Error | undefined> {
+    if (delivery.attempt <= this.options.maxAttempts) {
+      return invokeReceiver(delivery, this.options.runInContext, this.options.logger);
+    }
+    logUnfinishedDeliveries(this.options.logger, delivery, delivery.attempt - 1);
+    return unfinishedDeliveriesError(delivery.attempt - 1);
   }
 
   /** Re-claims the entry for this consumer, resetting its idle time, so no one reclaims it mid-retry. */

@@ -12,6 +12,7 @@ export interface ConsumerArgs {
   readonly receivers: readonly string[];
   /** `hang`: report the message and never finish it; `record`: report and succeed. */
   readonly mode: 'hang' | 'record';
+  readonly maxAttempts?: number;
 }
 
 /** One line the fixture writes. */

@@ -6,7 +6,7 @@ import { createTestBackend, type TestBroker } from './brokers.js';
 import { ConsumerProcess } from './consumer-process.js';
 import { requireServer } from './services.js';
 import { TcpProxy } from './tcp-proxy.js';
-import { delay, uniquePrefix, waitFor } from './waiting.js';
+import { delay, MemoryLogger, uniquePrefix, waitFor } from './waiting.js';
 
 interface Payload {
   n: number;
@@ -49,8 +49,8 @@ export function describeReliability(broker: TestBroker): void {
     return created;
   }
 
-  function consumerProcess(mode: 'hang' | 'record', receivers: string[]): ConsumerProcess {
-    const child = new ConsumerProcess({ broker: broker.name, prefix, signal: SIGNAL, receivers, mode });
+  function consumerProcess(mode: 'hang' | 'record', receivers: string[], maxAttempts?: number): ConsumerProcess {
+    const child = new ConsumerProcess({ broker: broker.name, prefix, signal: SIGNAL, receivers, mode, maxAttempts });
     processes.push(child);
     return child;
   }
@@ -122,6 +122,30 @@ export function describeReliability(broker: TestBroker): void {
       await delay(300);
       expect(handled.map((context) => context.messageId)).to.deep.equal([crashing.messages('received')[0]?.messageId]);
       await survivor.close();
+      expect(await broker.pendingCount(prefix, SIGNAL, 'sendWelcomeEmail')).to.equal(0);
+    });
+
+    it('when a message kills its consumer maxAttempts times, then it is dead-lettered without running again', async function () {
+      this.timeout(30_000);
+      for (let crash = 0; crash < 2; crash++) {
+        const crashing = consumerProcess('hang', ['sendWelcomeEmail'], 2);
+        await crashing.ready();
+        if (crash === 0) expect(await backend().send(signal, { n: 9 })).to.deep.equal([]);
+        await waitFor('the message to reach the consumer', () => crashing.messages('received').length === 1);
+        await crashing.kill();
+      }
+      const logger = new MemoryLogger();
+      const survivor = backend({ consume: true, maxAttempts: 2, logger });
+      const calls: number[] = [];
+      survivor.connect(signal, function sendWelcomeEmail(payload) {
+        calls.push(payload.n);
+      });
+      await waitFor('the dead-lettering', () => logger.lines.some((line) => line.message.includes('without finishing')));
+      await survivor.close();
+      expect(calls).to.deep.equal([]);
+      const letters = await broker.deadLetters(prefix);
+      expect(letters.map((letter) => letter.error.message)).to.have.length(1);
+      expect(letters[0]?.error.message).to.match(/Delivered 2 times without finishing/);
       expect(await broker.pendingCount(prefix, SIGNAL, 'sendWelcomeEmail')).to.equal(0);
     });
 
