@@ -3,14 +3,7 @@ import type { ResolvedBrokerOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
 import { decodeEnvelope, encodeRetry, type SignalEnvelope } from './envelope.js';
 import type { RabbitTopology } from './rabbitmq-topology.js';
-import {
-  decideOutcome,
-  invokeReceiver,
-  logUnfinishedDeliveries,
-  toDeadLetter,
-  unfinishedDeliveriesError,
-  type Delivery,
-} from './receiver-invoker.js';
+import { decideOutcome, giveUpUnfinished, invokeReceiver, toDeadLetter, type Delivery } from './receiver-invoker.js';
 import { retryDelayMs } from './timing.js';
 
 /**
@@ -35,9 +28,8 @@ export class RabbitDelivery {
     const delivery: Delivery = { binding: this.binding, envelope, attempt: envelope.attempt };
     const unfinished = unfinishedDeliveries(message);
     const exhausted = unfinished >= this.options.maxAttempts;
-    if (exhausted) logUnfinishedDeliveries(this.options.logger, delivery, unfinished);
     const error = exhausted
-      ? unfinishedDeliveriesError(unfinished)
+      ? giveUpUnfinished(this.options.logger, delivery, unfinished)
       : await invokeReceiver(delivery, this.options.runInContext, this.options.logger);
     const outcome = exhausted ? 'dead-letter' : decideOutcome(error, delivery.attempt, this.options.maxAttempts);
     if (outcome === 'retry') await this.#retry(delivery);

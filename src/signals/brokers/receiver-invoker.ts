@@ -44,20 +44,17 @@ export async function invokeReceiver(
 }
 
 /**
- * The error recorded for a message whose earlier deliveries never finished, as when it
- * crashes the consumer each time: it is dead-lettered instead of being run again.
+ * Gives up on a message whose earlier `deliveries` never finished, as when it crashes the
+ * consumer each time: logs it and returns the error to dead-letter it with, unrun.
  */
-export function unfinishedDeliveriesError(deliveries: number): Error {
-  return new Error(`Delivered ${deliveries} times without finishing (did it crash the consumer?); not run again`);
-}
-
-/** Logs that a message is dead-lettered without being run. */
-export function logUnfinishedDeliveries(logger: SignalLogger, delivery: Delivery, deliveries: number): void {
+export function giveUpUnfinished(logger: SignalLogger, delivery: Delivery, deliveries: number): Error {
+  const error = new Error(`Delivered ${deliveries} times without finishing (did it crash the consumer?); not run again`);
   logger.warn(`Message ${delivery.envelope.id} was delivered ${deliveries} times without finishing; dead-lettered`, {
     signal: delivery.envelope.signal,
     receiver: delivery.binding.name,
     messageId: delivery.envelope.id,
   });
+  return error;
 }
 
 /** What to do with a message after a delivery. */

@@ -4,14 +4,7 @@ import { errorMessage } from './broker-backend.js';
 import { decodeEnvelope, type SignalEnvelope } from './envelope.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
-import {
-  decideOutcome,
-  invokeReceiver,
-  logUnfinishedDeliveries,
-  toDeadLetter,
-  unfinishedDeliveriesError,
-  type Delivery,
-} from './receiver-invoker.js';
+import { decideOutcome, giveUpUnfinished, invokeReceiver, toDeadLetter, type Delivery } from './receiver-invoker.js';
 import { retryDelayMs, sleep } from './timing.js';
 
 /** One stream entry as XREADGROUP and XAUTOCLAIM return it. */
@@ -81,8 +74,7 @@ export class RedisDelivery {
     if (delivery.attempt <= this.options.maxAttempts) {
       return invokeReceiver(delivery, this.options.runInContext, this.options.logger);
     }
-    logUnfinishedDeliveries(this.options.logger, delivery, delivery.attempt - 1);
-    return unfinishedDeliveriesError(delivery.attempt - 1);
+    return giveUpUnfinished(this.options.logger, delivery, delivery.attempt - 1);
   }
 
   /** Re-claims the entry for this consumer, resetting its idle time, so no one reclaims it mid-retry. */

@@ -1,7 +1,9 @@
 import { rabbitBroker } from './support/brokers.js';
-import { describeReliability } from './support/reliability-suite.js';
+import { describeConsuming } from './support/consuming-suite.js';
+import { describeSending } from './support/sending-suite.js';
 
 describe('RabbitMQBackend', function () {
   this.timeout(20_000);
-  describeReliability(rabbitBroker);
+  describeSending(rabbitBroker);
+  describeConsuming(rabbitBroker);
 });

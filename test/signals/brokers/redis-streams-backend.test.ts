@@ -1,41 +1,26 @@
 import { expect } from 'chai';
 import { createClient } from 'redis';
-import type { BrokerBackend } from '../../../src/signals/brokers/index.js';
-import { Signal } from '../../../src/signals/index.js';
-import { createTestBackend, redisBroker } from './support/brokers.js';
-import { describeReliability } from './support/reliability-suite.js';
-import { REDIS_URL, requireServer } from './support/services.js';
-import { TcpProxy } from './support/tcp-proxy.js';
-import { MemoryLogger, uniquePrefix, waitFor } from './support/waiting.js';
+import { useBrokerFixture } from './support/broker-fixture.js';
+import { redisBroker } from './support/brokers.js';
+import { describeConsuming } from './support/consuming-suite.js';
+import { describeSending } from './support/sending-suite.js';
+import { REDIS_URL } from './support/services.js';
+import { MemoryLogger, waitFor } from './support/waiting.js';
 
 describe('RedisStreamsBackend', function () {
   this.timeout(20_000);
-  describeReliability(redisBroker);
+  describeSending(redisBroker);
+  describeConsuming(redisBroker);
 
   describe('the consumer connection', () => {
+    const fixture = useBrokerFixture(redisBroker);
     const admin = createClient({ url: REDIS_URL });
-    let prefix: string;
-    let backend: BrokerBackend | undefined;
-    let proxy: TcpProxy | undefined;
 
-    before(requireServer('redis', REDIS_URL));
     before(async () => {
       await admin.connect();
     });
     after(async () => {
       if (admin.isOpen) await admin.close();
-    });
-    beforeEach(() => {
-      prefix = uniquePrefix(':');
-    });
-    afterEach(async () => {
-      try {
-        await backend?.close();
-        await proxy?.down();
-      } finally {
-        backend = proxy = undefined;
-        await redisBroker.cleanup(prefix, 'user.created', []);
-      }
     });
 
     /** The ids of this test's reader connections that are blocked in XREADGROUP. */
@@ -43,43 +28,39 @@ describe('RedisStreamsBackend', function () {
       const list = await admin.sendCommand<string>(['CLIENT', 'LIST']);
       return list
         .split('\n')
-        .filter((line) => line.includes(`name=${prefix}stream:`) && line.includes('cmd=xreadgroup'))
+        .filter((line) => line.includes(`name=${fixture.prefix}stream:`) && line.includes('cmd=xreadgroup'))
         .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1] ?? '');
     }
 
-    it('when it is killed during a blocking read, then a later message is still processed within a few seconds', async () => {
-      backend = createTestBackend('redis', prefix, { consume: true });
-      const signal = new Signal<{ n: number }>('user.created');
+    /** A consuming backend whose receiver records what it handled. */
+    async function consumer(url = REDIS_URL, logger = new MemoryLogger()): Promise<number[]> {
+      const backend = fixture.backend({ consume: true, url, logger });
       const handled: number[] = [];
-      backend.connect(signal, function sendWelcomeEmail(payload) {
+      backend.connect(fixture.signal, function sendWelcomeEmail(payload) {
         handled.push(payload.n);
       });
       await backend.whenConsuming();
+      return handled;
+    }
+
+    it('when it is killed during a blocking read, then a later message is still processed within a few seconds', async () => {
+      const handled = await consumer();
       await waitFor('the blocking read', async () => (await blockedReaders()).length === 1);
       const [readerId = ''] = await blockedReaders();
       await admin.sendCommand(['CLIENT', 'KILL', 'ID', readerId]);
-      expect(await backend.send(signal, { n: 1 })).to.deep.equal([]);
+      expect(await fixture.backend().send(fixture.signal, { n: 1 })).to.deep.equal([]);
       await waitFor('the message after the kill', () => handled.length === 1, 5000);
       expect(handled).to.deep.equal([1]);
       expect(await blockedReaders()).to.not.include(readerId);
     });
 
     it('when a blocking read hangs, then the watchdog replaces the connection and a later message is processed', async () => {
-      proxy = new TcpProxy(REDIS_URL);
-      await proxy.up();
+      const proxy = await fixture.proxy();
       const logger = new MemoryLogger();
-      backend = createTestBackend('redis', prefix, { consume: true, url: proxy.url(REDIS_URL), logger });
-      const signal = new Signal<{ n: number }>('user.created');
-      const handled: number[] = [];
-      backend.connect(signal, function sendWelcomeEmail(payload) {
-        handled.push(payload.n);
-      });
-      await backend.whenConsuming();
+      const handled = await consumer(proxy.url(REDIS_URL), logger);
       proxy.swallowNextRead();
-      await waitFor('a read to hang', () => proxy?.swallowed === true);
-      const sender = createTestBackend('redis', prefix);
-      expect(await sender.send(signal, { n: 1 })).to.deep.equal([]);
-      await sender.close();
+      await waitFor('a read to hang', () => proxy.swallowed);
+      expect(await fixture.backend().send(fixture.signal, { n: 1 })).to.deep.equal([]);
       await waitFor('the message after the hang', () => handled.length === 1, 8000);
       expect(logger.lines.some((line) => line.message.includes('hung'))).to.equal(true);
     });
