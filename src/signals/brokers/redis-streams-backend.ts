@@ -65,6 +65,7 @@ export class RedisStreamsBackend extends BrokerBackend {
     this.#commands = new RedisCommandConnection(this.#connection, this.#keys.connectionName('commands'));
     this.#consumerName = options.consumerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.#maxStreamLength = options.maxStreamLength;
+    if (options.maxStreamLength !== undefined) assertPositive('maxStreamLength', options.maxStreamLength);
   }
 
   /** The Redis names this backend uses (streams, attempt hashes, the dead-letter stream). */
@@ -73,10 +74,20 @@ export class RedisStreamsBackend extends BrokerBackend {
   }
 
   protected override async publish(envelope: SignalEnvelope, json: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     const client = await this.#commands.client();
-    const trim = this.#maxStreamLength === undefined ? undefined : { TRIM: { strategy: 'MAXLEN' as const, strategyModifier: '~' as const, threshold: this.#maxStreamLength } };
-    // The command's own timeout drops it from the queue, so a send that gave up is never written later.
-    await client.withCommandOptions({ timeout: timeoutMs }).xAdd(this.#keys.stream(envelope.signal), '*', { envelope: json }, trim);
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) throw new Error(`Redis took more than ${timeoutMs} ms to connect`);
+    // The command's own timeout, ending with the send's, drops it from the client's queue: a
+    // send that gave up is not written later behind the caller's back.
+    await client
+      .withCommandOptions({ timeout: remainingMs })
+      .xAdd(this.#keys.stream(envelope.signal), '*', { envelope: json }, this.#trimOption());
+  }
+
+  #trimOption(): { TRIM: { strategy: 'MAXLEN'; strategyModifier: '~'; threshold: number } } | undefined {
+    if (this.#maxStreamLength === undefined) return undefined;
+    return { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.#maxStreamLength } };
   }
 
   protected override startConsumer(binding: ReceiverBinding): Promise<void> {
