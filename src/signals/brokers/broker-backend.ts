@@ -60,7 +60,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   override connect<T>(signal: Signal<T>, receiver: Receiver<T>, options?: ConnectOptions): boolean {
     const binding = this.#receivers.add(signal, receiver, options);
     if (binding === undefined) return false;
-    if (this.options.consume && !this.#closed) this.#consumersReady.set(binding, this.startConsumer(binding));
+    if (this.options.consume && !this.#closed) this.#consumersReady.set(binding, this.#start(binding));
     return true;
   }
 
@@ -121,6 +121,16 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   protected abstract stopConsumer(binding: ReceiverBinding): Promise<void>;
   /** Closes every broker connection. */
   protected abstract closeConnections(): Promise<void>;
+
+  async #start(binding: ReceiverBinding): Promise<void> {
+    await this.startConsumer(binding);
+    try {
+      const { signal, name } = binding;
+      this.options.logger.info(`Consuming signal '${signal.name}' for receiver ${name}`, { signal: signal.name, receiver: name });
+    } catch {
+      // A broken log transport must not make the worker look as if it never started.
+    }
+  }
 
   #sendContext(): { requestId?: string } {
     try {
