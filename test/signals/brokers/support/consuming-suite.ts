@@ -131,5 +131,40 @@ export function describeConsuming(broker: TestBroker): void {
       await waitFor('the message', () => seen.length === 1);
       expect(seen).to.deep.equal(['req-42']);
     });
+
+    it('when close() is called while a receiver runs, then the receiver finishes and its message is acked', async () => {
+      const consumer = fixture.backend({ consume: true });
+      const events: string[] = [];
+      consumer.connect(fixture.signal, async function sendWelcomeEmail() {
+        events.push('started');
+        await delay(300);
+        events.push('finished');
+      });
+      await consumer.whenConsuming();
+      expect(await fixture.backend().send(fixture.signal, { n: 1 })).to.deep.equal([]);
+      await waitFor('the receiver to start', () => events.length === 1);
+      await consumer.close();
+      events.push('closed');
+      expect(events).to.deep.equal(['started', 'finished', 'closed']);
+      expect(await broker.pendingCount(fixture.prefix, SIGNAL, 'sendWelcomeEmail')).to.equal(0);
+    });
+
+    it('when a backend does not consume, then its receivers are registered but run only in the consuming process', async () => {
+      const web = fixture.backend();
+      const worker = fixture.backend({ consume: true });
+      const ranIn: string[] = [];
+      web.connect(fixture.signal, function sendWelcomeEmail() {
+        ranIn.push('web');
+      });
+      worker.connect(fixture.signal, function sendWelcomeEmail() {
+        ranIn.push('worker');
+      });
+      await worker.whenConsuming();
+      expect(web.receivers(fixture.signal)).to.have.length(1);
+      expect(await web.send(fixture.signal, { n: 1 })).to.deep.equal([]);
+      await waitFor('the worker', () => ranIn.length === 1);
+      await delay(300);
+      expect(ranIn).to.deep.equal(['worker']);
+    });
   });
 }
