@@ -15,7 +15,7 @@ export interface RedisConsumerTiming {
   readonly claimIdleMs: number;
   /** How often to look for such entries. */
   readonly reclaimIntervalMs: number;
-  /** Entries read at once (COUNT); they are handled concurrently. */
+  /** Entries handled at once; reads (COUNT) only fill the free places. */
   readonly batchSize: number;
 }
 
@@ -34,6 +34,8 @@ export class RedisStreamConsumer {
   readonly ready = new Promise<void>((resolve) => {
     this.#markReady = resolve;
   });
+  /** Entries being handled, by id: at most `batchSize`; new reads only fill free places. */
+  readonly #inFlight = new Map<string, Promise<void>>();
   #lastReclaim = 0;
   #reclaimCursor = '0-0';
 
@@ -53,7 +55,10 @@ export class RedisStreamConsumer {
     this.#running ??= this.#run();
   }
 
-  /** Stops reading after the current read (at most `blockMs`), once the entries it got are handled. */
+  /**
+   * Stops reading after the current read (at most `blockMs`) and waits for the entries being
+   * handled. An entry waiting out a retry backoff stays pending, for another consumer.
+   */
   async stop(): Promise<void> {
     this.#stopping.abort();
     await this.#running;
@@ -66,9 +71,12 @@ export class RedisStreamConsumer {
         reader ??= await this.#openReader();
         this.#markReady();
         const commands = await this.commands.client();
+        if (this.#inFlight.size >= this.timing.batchSize) {
+          await Promise.race(this.#inFlight.values());
+          continue;
+        }
         await this.#reclaimIfDue(commands);
-        const entries = await this.#read(reader);
-        await Promise.all(entries.map((entry) => this.#delivery.handle(commands, entry)));
+        this.#dispatch(commands, await this.#read(reader));
       } catch (error) {
         this.#logTrouble(error);
         destroyQuietly(reader);
@@ -76,7 +84,22 @@ export class RedisStreamConsumer {
         await sleep(Math.min(1000, this.timing.blockMs), this.#stopping.signal);
       }
     }
+    await Promise.all(this.#inFlight.values());
     await closeQuietly(reader);
+  }
+
+  /** Handles entries without waiting for them, so that one slow retry does not hold up the rest. */
+  #dispatch(commands: RedisClient, entries: readonly StreamEntry[]): void {
+    for (const entry of entries) {
+      // XAUTOCLAIM can hand back an entry this consumer is still working on.
+      if (this.#inFlight.has(entry.id)) continue;
+      const handling = this.#delivery.handle(commands, entry).finally(() => this.#inFlight.delete(entry.id));
+      this.#inFlight.set(entry.id, handling);
+    }
+  }
+
+  get #freePlaces(): number {
+    return Math.max(1, this.timing.batchSize - this.#inFlight.size);
   }
 
   async #openReader(): Promise<RedisClient> {
@@ -92,9 +115,9 @@ export class RedisStreamConsumer {
 
   /** The watchdog: a read unanswered past its block plus the margin is given up, and the connection with it. */
   async #read(reader: RedisClient): Promise<StreamEntry[]> {
-    const { blockMs, readTimeoutMarginMs, batchSize } = this.timing;
+    const { blockMs, readTimeoutMarginMs } = this.timing;
     const { stream, group, consumer } = this.identity;
-    const reading = reader.xReadGroup(group, consumer, { key: stream, id: '>' }, { COUNT: batchSize, BLOCK: blockMs });
+    const reading = reader.xReadGroup(group, consumer, { key: stream, id: '>' }, { COUNT: this.#freePlaces, BLOCK: blockMs });
     reading.catch(() => undefined);
     const reply = await withTimeout(reading, blockMs + readTimeoutMarginMs, `XREADGROUP hung for more than ${blockMs + readTimeoutMarginMs} ms`);
     return toEntries(reply);
@@ -104,12 +127,12 @@ export class RedisStreamConsumer {
     if (Date.now() - this.#lastReclaim < this.timing.reclaimIntervalMs) return;
     this.#lastReclaim = Date.now();
     const { stream, group, consumer } = this.identity;
-    const { claimIdleMs, batchSize } = this.timing;
-    const claimed = await commands.xAutoClaim(stream, group, consumer, claimIdleMs, this.#reclaimCursor, { COUNT: batchSize });
+    const { claimIdleMs } = this.timing;
+    const claimed = await commands.xAutoClaim(stream, group, consumer, claimIdleMs, this.#reclaimCursor, { COUNT: this.#freePlaces });
     this.#reclaimCursor = String(claimed.nextId);
     const entries = claimed.messages.filter((entry) => entry !== null).map((entry) => toEntry(entry));
     if (claimed.deletedMessages.length > 0) await commands.xAck(stream, group, claimed.deletedMessages.map(String));
-    await Promise.all(entries.map((entry) => this.#delivery.handle(commands, entry)));
+    this.#dispatch(commands, entries);
   }
 
   #logTrouble(error: unknown): void {

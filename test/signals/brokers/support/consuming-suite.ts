@@ -132,6 +132,22 @@ export function describeConsuming(broker: TestBroker): void {
       expect(seen).to.deep.equal(['req-42']);
     });
 
+    it('when one message waits out a retry backoff, then later messages are not held up', async () => {
+      const consumer = fixture.backend({ consume: true, maxAttempts: 2, retryBaseDelayMs: 1000, retryMaxDelayMs: 1000 });
+      const handled: string[] = [];
+      consumer.connect(fixture.signal, function sendWelcomeEmail(payload, context) {
+        handled.push(`${payload.n}#${context.attempt}`);
+        if (payload.n === 1 && context.attempt === 1) throw new Error('a blip');
+      });
+      await consumer.whenConsuming();
+      const sender = fixture.backend();
+      expect(await sender.send(fixture.signal, { n: 1 })).to.deep.equal([]);
+      await waitFor('the first attempt', () => handled.length === 1);
+      expect(await sender.send(fixture.signal, { n: 2 })).to.deep.equal([]);
+      await waitFor('the retry', () => handled.length === 3, 3000);
+      expect(handled).to.deep.equal(['1#1', '2#1', '1#2']);
+    });
+
     it('when close() is called while a receiver runs, then the receiver finishes and its message is acked', async () => {
       const consumer = fixture.backend({ consume: true });
       const events: string[] = [];
