@@ -16,6 +16,8 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   protected readonly options: ResolvedBrokerOptions;
   readonly #receivers = new BrokerReceivers();
   readonly #consumersReady = new Map<ReceiverBinding, Promise<void>>();
+  /** Consumers stopped by `disconnect`: `close` waits for them before closing connections. */
+  readonly #consumersStopping = new Set<Promise<void>>();
   #closed = false;
 
   constructor(options: BrokerBackendOptions) {
@@ -70,9 +72,11 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     if (binding === undefined) return false;
     this.#consumersReady.delete(binding);
     if (this.options.consume) {
-      this.stopConsumer(binding).catch((error: unknown) => {
+      const stopping = this.stopConsumer(binding).catch((error: unknown) => {
         this.options.logger.warn(`The consumer of ${binding.name} did not stop cleanly: ${errorMessage(error)}`);
       });
+      this.#consumersStopping.add(stopping);
+      void stopping.finally(() => this.#consumersStopping.delete(stopping));
     }
     return true;
   }
@@ -101,6 +105,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all(this.#receivers.all().map((binding) => this.stopConsumer(binding)));
+    await Promise.all(this.#consumersStopping);
     await this.closeConnections();
   }
 

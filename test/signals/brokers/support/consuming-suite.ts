@@ -148,22 +148,27 @@ export function describeConsuming(broker: TestBroker): void {
       expect(handled).to.deep.equal(['1#1', '2#1', '1#2']);
     });
 
-    it('when close() is called while a receiver runs, then the receiver finishes and its message is acked', async () => {
-      const consumer = fixture.backend({ consume: true });
-      const events: string[] = [];
-      consumer.connect(fixture.signal, async function sendWelcomeEmail() {
-        events.push('started');
-        await delay(300);
-        events.push('finished');
+    for (const disconnectFirst of [false, true]) {
+      const how = disconnectFirst ? 'after its receivers are disconnected' : 'while a receiver runs';
+      it(`when close() is called ${how}, then the running receiver finishes and its message is acked`, async () => {
+        const consumer = fixture.backend({ consume: true });
+        const events: string[] = [];
+        const sendWelcomeEmail = async function sendWelcomeEmail(): Promise<void> {
+          events.push('started');
+          await delay(300);
+          events.push('finished');
+        };
+        consumer.connect(fixture.signal, sendWelcomeEmail);
+        await consumer.whenConsuming();
+        expect(await fixture.backend().send(fixture.signal, { n: 1 })).to.deep.equal([]);
+        await waitFor('the receiver to start', () => events.length === 1);
+        if (disconnectFirst) consumer.disconnect(fixture.signal, sendWelcomeEmail);
+        await consumer.close();
+        events.push('closed');
+        expect(events).to.deep.equal(['started', 'finished', 'closed']);
+        expect(await broker.pendingCount(fixture.prefix, SIGNAL, 'sendWelcomeEmail')).to.equal(0);
       });
-      await consumer.whenConsuming();
-      expect(await fixture.backend().send(fixture.signal, { n: 1 })).to.deep.equal([]);
-      await waitFor('the receiver to start', () => events.length === 1);
-      await consumer.close();
-      events.push('closed');
-      expect(events).to.deep.equal(['started', 'finished', 'closed']);
-      expect(await broker.pendingCount(fixture.prefix, SIGNAL, 'sendWelcomeEmail')).to.equal(0);
-    });
+    }
 
     it('when a backend does not consume, then its receivers are registered but run only in the consuming process', async () => {
       const web = fixture.backend();
