@@ -1,0 +1,153 @@
+import { BaseSignalBackend } from '../backend.js';
+import type { Signal } from '../signal.js';
+import type { ConnectOptions, Receiver } from '../types.js';
+import { BrokerReceivers, type ReceiverBinding } from './broker-receivers.js';
+import { resolveBrokerOptions, type BrokerBackendOptions, type ResolvedBrokerOptions } from './broker-options.js';
+import { encodeEnvelope, type SignalEnvelope } from './envelope.js';
+import { PublishError, UnportablePayloadError } from './errors.js';
+import { withTimeout } from './timing.js';
+
+/**
+ * What the Redis and RabbitMQ backends share: the naming rules at connect time, the envelope
+ * and its payload check, the send deadline, and starting consumers only when `consume` is on.
+ * Subclasses publish one envelope and run one consumer per receiver binding.
+ */
+export abstract class BrokerBackend extends BaseSignalBackend {
+  protected readonly options: ResolvedBrokerOptions;
+  readonly #receivers = new BrokerReceivers();
+  readonly #consumersReady = new Map<ReceiverBinding, Promise<void>>();
+  /** Consumers stopped by `disconnect`: `close` waits for them before closing connections. */
+  readonly #consumersStopping = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(options: BrokerBackendOptions) {
+    super();
+    this.options = resolveBrokerOptions(options);
+  }
+
+  /**
+   * Publishes `payload` in an envelope and resolves once the broker has accepted it. No
+   * receiver runs here: they run in consuming processes.
+   *
+   * @returns `[]` when the broker accepted the message; `[UnportablePayloadError]` (nothing
+   *   published) for a payload JSON cannot carry; `[PublishError]` when the broker is down,
+   *   too slow (`sendTimeoutMs`), refused the message or the backend is closed. Never rejects.
+   */
+  override async send<T>(signal: Signal<T>, payload: T): Promise<Error[]> {
+    if (this.#closed) return [new PublishError(signal.name, 'the backend is closed')];
+    let envelope: SignalEnvelope & { json: string };
+    try {
+      envelope = encodeEnvelope(signal.name, payload, this.#sendContext());
+    } catch (error) {
+      if (error instanceof UnportablePayloadError) return [error];
+      return [new PublishError(signal.name, 'the envelope could not be encoded', error)];
+    }
+    const timeoutMs = this.options.sendTimeoutMs;
+    try {
+      const message = `the broker did not accept it within ${timeoutMs} ms`;
+      await withTimeout(this.publish(envelope, envelope.json, timeoutMs), timeoutMs, message);
+      return [];
+    } catch (error) {
+      return [error instanceof PublishError ? error : new PublishError(signal.name, errorMessage(error), error)];
+    }
+  }
+
+  /**
+   * Connects `receiver` under its stable name; in a consuming backend, its consumer starts.
+   *
+   * @returns true when added, false when it was already connected.
+   * @throws ReceiverNamingError for an anonymous receiver, a receiver name used twice on one
+   *   signal, or two Signal objects sharing a name.
+   */
+  override connect<T>(signal: Signal<T>, receiver: Receiver<T>, options?: ConnectOptions): boolean {
+    const binding = this.#receivers.add(signal, receiver, options);
+    if (binding === undefined) return false;
+    if (this.options.consume && !this.#closed) this.#consumersReady.set(binding, this.#start(binding));
+    return true;
+  }
+
+  /** Disconnects `receiver` and stops its consumer here; its queue or group stays on the broker. */
+  override disconnect<T>(signal: Signal<T>, receiver: Receiver<T>): boolean {
+    const binding = this.#receivers.remove(signal, receiver);
+    if (binding === undefined) return false;
+    this.#consumersReady.delete(binding);
+    if (this.options.consume) {
+      const stopping = this.stopConsumer(binding).catch((error: unknown) => {
+        this.options.logger.warn(`The consumer of ${binding.name} did not stop cleanly: ${errorMessage(error)}`);
+      });
+      this.#consumersStopping.add(stopping);
+      void stopping.finally(() => this.#consumersStopping.delete(stopping));
+    }
+    return true;
+  }
+
+  /**
+   * Resolves once the consumer of every receiver connected so far is set up on the broker
+   * (consumer group created; queue declared, bound and consumed), so that a worker can log
+   * that it is consuming and a test can send without racing the setup.
+   *
+   * @throws Error when that takes longer than `timeoutMs` (the broker is down, say).
+   */
+  async whenConsuming(timeoutMs = 10_000): Promise<void> {
+    const ready = Promise.all(this.#consumersReady.values());
+    await withTimeout(ready, timeoutMs, `The consumers were not ready within ${timeoutMs} ms`);
+  }
+
+  override receivers<T>(signal: Signal<T>): Receiver<T>[] {
+    return [...this.#receivers.receivers(signal)];
+  }
+
+  /**
+   * Stops reading, lets receivers already running finish and ack, then closes the broker
+   * connections. Sends after `close` return a PublishError. Safe to call twice.
+   */
+  override async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(this.#receivers.all().map((binding) => this.stopConsumer(binding)));
+    await Promise.all(this.#consumersStopping);
+    await this.closeConnections();
+  }
+
+  /** Every connected receiver binding. */
+  protected bindings(): ReceiverBinding[] {
+    return this.#receivers.all();
+  }
+
+  /** Publishes one envelope; resolves when the broker has accepted it, within `timeoutMs`. */
+  protected abstract publish(envelope: SignalEnvelope, json: string, timeoutMs: number): Promise<void>;
+  /**
+   * Starts consuming for `binding`; must not throw (connection trouble is retried and logged).
+   *
+   * @returns a promise that resolves, and never rejects, once the consumer is set up.
+   */
+  protected abstract startConsumer(binding: ReceiverBinding): Promise<void>;
+  /** Stops the consumer of `binding` after its in-flight messages are settled. */
+  protected abstract stopConsumer(binding: ReceiverBinding): Promise<void>;
+  /** Closes every broker connection. */
+  protected abstract closeConnections(): Promise<void>;
+
+  async #start(binding: ReceiverBinding): Promise<void> {
+    await this.startConsumer(binding);
+    try {
+      const { signal, name } = binding;
+      this.options.logger.info(`Consuming signal '${signal.name}' for receiver ${name}`, { signal: signal.name, receiver: name });
+    } catch {
+      // A broken log transport must not make the worker look as if it never started.
+    }
+  }
+
+  #sendContext(): { requestId?: string } {
+    try {
+      return this.options.getContext() ?? {};
+    } catch {
+      // A broken context hook must not cost the signal: it travels without a request id.
+      return {};
+    }
+  }
+}
+
+/** The message of an unknown thrown value. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

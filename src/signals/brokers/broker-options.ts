@@ -1,0 +1,76 @@
+import type { SignalLogger } from '../logger.js';
+import { getDefaultSignalLogger } from '../logger.js';
+import type { EnvelopeContext } from './envelope.js';
+
+/** Runs `fn` inside the request context carried by a message (the app plugs AsyncLocalStorage in). */
+export type RunInContext = <R>(context: EnvelopeContext, fn: () => R) => R;
+
+/** Options every broker backend takes. */
+export interface BrokerBackendOptions {
+  /** Where failures and connection trouble are logged. Default: JSON lines on the console. */
+  readonly logger?: SignalLogger;
+  /**
+   * Whether this process consumes: when true, each connected receiver starts consuming as
+   * soon as it is connected. A web process that only sends leaves it false (the default):
+   * its receivers are registered but never run there.
+   */
+  readonly consume?: boolean;
+  /** Deliveries of one message to one receiver before it is dead-lettered. Default 5. */
+  readonly maxAttempts?: number;
+  /** Delay before the first retry; it doubles per attempt. Default 1000 ms. */
+  readonly retryBaseDelayMs?: number;
+  /** Cap of the retry delay. Default 30 000 ms. */
+  readonly retryMaxDelayMs?: number;
+  /** How long `send` may wait for the broker before it returns an error. Default 1500 ms, to stay within 2 s. */
+  readonly sendTimeoutMs?: number;
+  /** Prepended to every stream, key, exchange and queue name, so apps and tests can share a broker. */
+  readonly prefix?: string;
+  /** Called at each send; what it returns travels in the envelope (the request id). */
+  readonly getContext?: () => EnvelopeContext | undefined;
+  /** Wraps each receiver call in the consuming process, so its logs carry the request id. */
+  readonly runInContext?: RunInContext;
+}
+
+/** {@link BrokerBackendOptions} with every default filled in. */
+export interface ResolvedBrokerOptions {
+  readonly logger: SignalLogger;
+  readonly consume: boolean;
+  readonly maxAttempts: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly sendTimeoutMs: number;
+  readonly getContext: () => EnvelopeContext | undefined;
+  readonly runInContext: RunInContext;
+}
+
+const runDirectly: RunInContext = (_context, fn) => fn();
+
+/**
+ * Fills in the defaults and checks the numbers.
+ *
+ * @throws RangeError for a non-positive `maxAttempts`, delay or timeout.
+ */
+export function resolveBrokerOptions(options: BrokerBackendOptions): ResolvedBrokerOptions {
+  const resolved: ResolvedBrokerOptions = {
+    logger: options.logger ?? getDefaultSignalLogger(),
+    consume: options.consume ?? false,
+    maxAttempts: options.maxAttempts ?? 5,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
+    retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
+    sendTimeoutMs: options.sendTimeoutMs ?? 1500,
+    getContext: options.getContext ?? (() => undefined),
+    runInContext: options.runInContext ?? runDirectly,
+  };
+  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
+    throw new RangeError(`maxAttempts must be a positive integer, got ${resolved.maxAttempts}`);
+  }
+  for (const key of ['retryBaseDelayMs', 'retryMaxDelayMs', 'sendTimeoutMs'] as const) {
+    assertPositive(key, resolved[key]);
+  }
+  return resolved;
+}
+
+/** @throws RangeError unless `value` is a positive finite number. */
+export function assertPositive(name: string, value: number): void {
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
+}

@@ -1,0 +1,145 @@
+import { Connection, type Consumer, type ConsumerProps, type Publisher } from 'rabbitmq-client';
+import { BrokerBackend, errorMessage } from './broker-backend.js';
+import { assertPositive, type BrokerBackendOptions } from './broker-options.js';
+import type { ReceiverBinding } from './broker-receivers.js';
+import type { SignalEnvelope } from './envelope.js';
+import { PublishError } from './errors.js';
+import { RabbitDelivery } from './rabbitmq-delivery.js';
+import { RabbitTopology, type RabbitQueueType } from './rabbitmq-topology.js';
+
+/** Options of {@link RabbitMQBackend}; see {@link BrokerBackendOptions} for the shared ones. */
+export interface RabbitMQBackendOptions extends BrokerBackendOptions {
+  /** Default `amqp://guest:guest@127.0.0.1:5672`. */
+  readonly url?: string;
+  /** Receiver and dead-letter queues: `quorum` (default, RabbitMQ 3.8+) or `classic` for older servers. */
+  readonly queueType?: RabbitQueueType;
+  /** Messages one receiver handles at once in this process (prefetch and concurrency). Default 16. */
+  readonly prefetch?: number;
+}
+
+interface ConsumerParts {
+  readonly consumer: Consumer;
+  readonly publisher: Publisher;
+}
+
+/**
+ * Signals across processes on RabbitMQ (rabbitmq-client), at least once.
+ *
+ * A send publishes to the direct exchange `<prefix>signals` with the signal name as routing
+ * key, `mandatory` and with publisher confirms: it resolves once the broker confirmed, and
+ * a message no queue is bound for (no receiver was ever started) is an error, not a silent
+ * drop. Each receiver has its own durable queue `<prefix>signal.<signal>.<receiver>`, so
+ * every receiver gets every message and processes running one receiver share its queue.
+ * Failures go through a retry queue with backoff, counted in the envelope, and after
+ * `maxAttempts` deliveries to `<prefix>signals.dead-letters`; a consumer that dies returns
+ * its unacked messages to the queue. The client reconnects and re-declares by itself.
+ */
+export class RabbitMQBackend extends BrokerBackend {
+  readonly #topology: RabbitTopology;
+  readonly #url: string;
+  readonly #prefetch: number;
+  readonly #consumers = new Map<ReceiverBinding, ConsumerParts>();
+  readonly #returned = new Set<string>();
+  #connection: Connection | undefined;
+  #publisher: Publisher | undefined;
+
+  /** Connects nothing yet: the first send or the first consumer opens the connection. */
+  constructor(options: RabbitMQBackendOptions = {}) {
+    super(options);
+    this.#topology = new RabbitTopology(options.prefix ?? '', options.queueType ?? 'quorum');
+    this.#url = options.url ?? 'amqp://guest:guest@127.0.0.1:5672';
+    this.#prefetch = options.prefetch ?? 16;
+    assertPositive('prefetch', this.#prefetch);
+  }
+
+  /** The exchange and queue names this backend uses. */
+  get topology(): RabbitTopology {
+    return this.#topology;
+  }
+
+  protected override async publish(envelope: SignalEnvelope, json: string): Promise<void> {
+    const publisher = this.#sendPublisher();
+    const target = { exchange: this.#topology.exchange, routingKey: envelope.signal, mandatory: true, durable: true };
+    try {
+      await publisher.send({ ...target, messageId: envelope.id, contentType: 'application/json' }, Buffer.from(json));
+      // The broker acks an unroutable message right after returning it, and the client emits
+      // the return on setImmediate: one more turn lets it land before we look.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.#returned.has(envelope.id)) {
+        throw new PublishError(envelope.signal, 'no queue is bound for it (no receiver has ever consumed it): the broker returned it');
+      }
+    } finally {
+      this.#returned.delete(envelope.id);
+    }
+  }
+
+  protected override startConsumer(binding: ReceiverBinding): Promise<void> {
+    const { signal, name } = binding;
+    const publisher = this.#connect().createPublisher({
+      confirm: true,
+      queues: [this.#topology.retryQueueDeclaration(signal.name, name), this.#topology.queueDeclaration(this.#topology.deadLetterQueue)],
+    });
+    const delivery = new RabbitDelivery(binding, this.#topology, publisher, this.options);
+    const consumer = this.#connect().createConsumer(this.#consumerProps(binding), delivery.handle);
+    consumer.on('error', (error: unknown) => this.#warn(`RabbitMQ consumer of ${consumer.queue}: ${errorMessage(error)}`));
+    this.#consumers.set(binding, { consumer, publisher });
+    return new Promise((resolve) => consumer.once('ready', resolve));
+  }
+
+  /** Declares and binds the receiver's queue on every (re)connect; acks come from the handler. */
+  #consumerProps({ signal, name }: ReceiverBinding): ConsumerProps {
+    const queue = this.#topology.queue(signal.name, name);
+    return {
+      queue,
+      queueOptions: this.#topology.queueDeclaration(queue),
+      qos: { prefetchCount: this.#prefetch },
+      concurrency: this.#prefetch,
+      exchanges: [this.#topology.exchangeDeclaration()],
+      queueBindings: [this.#topology.binding(signal.name, name)],
+      requeue: true,
+    };
+  }
+
+  /** Closing a consumer waits for its running handlers, which ack before they return. */
+  protected override async stopConsumer(binding: ReceiverBinding): Promise<void> {
+    const parts = this.#consumers.get(binding);
+    this.#consumers.delete(binding);
+    if (parts === undefined) return;
+    await parts.consumer.close();
+    await parts.publisher.close();
+  }
+
+  protected override async closeConnections(): Promise<void> {
+    await this.#publisher?.close();
+    await this.#connection?.close();
+  }
+
+  #sendPublisher(): Publisher {
+    if (this.#publisher !== undefined) return this.#publisher;
+    const publisher = this.#connect().createPublisher({ confirm: true, exchanges: [this.#topology.exchangeDeclaration()] });
+    publisher.on('basic.return', (message) => {
+      if (message.messageId !== undefined) this.#returned.add(message.messageId);
+    });
+    this.#publisher = publisher;
+    return publisher;
+  }
+
+  #connect(): Connection {
+    if (this.#connection !== undefined) return this.#connection;
+    const timeoutMs = this.options.sendTimeoutMs;
+    const connection = new Connection({
+      url: this.#url,
+      connectionTimeout: timeoutMs,
+      acquireTimeout: timeoutMs,
+      retryLow: 100,
+      retryHigh: 2000,
+    });
+    connection.on('error', (error: unknown) => this.#warn(`RabbitMQ connection: ${errorMessage(error)}`));
+    this.#connection = connection;
+    return connection;
+  }
+
+  #warn(message: string): void {
+    this.options.logger.warn(message, { broker: 'rabbitmq' });
+  }
+}

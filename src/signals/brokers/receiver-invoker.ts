@@ -1,0 +1,87 @@
+import { DispatchContext } from '../context.js';
+import { toError } from '../errors.js';
+import { logReceiverFailure, type SignalLogger } from '../logger.js';
+import type { ReceiverBinding } from './broker-receivers.js';
+import type { RunInContext } from './broker-options.js';
+import type { SignalEnvelope } from './envelope.js';
+
+/** What a consumer needs to run one receiver on one delivery. */
+export interface Delivery {
+  readonly binding: ReceiverBinding;
+  readonly envelope: SignalEnvelope;
+  /** Which delivery of this message to this receiver it is, counted by the backend. */
+  readonly attempt: number;
+}
+
+/**
+ * Runs the receiver of `delivery` inside the message's request context, with the envelope
+ * id and the attempt in its {@link DispatchContext}.
+ *
+ * @returns undefined on success, else the error (already logged with the message id,
+ *   attempt and request id). Never rejects.
+ */
+export async function invokeReceiver(
+  delivery: Delivery,
+  runInContext: RunInContext,
+  logger: SignalLogger,
+): Promise<Error | undefined> {
+  const { binding, envelope, attempt } = delivery;
+  const context = new DispatchContext(binding.signal, envelope.id, attempt);
+  try {
+    await runInContext(envelope.context, () => binding.receiver(envelope.payload, context));
+    return undefined;
+  } catch (thrown) {
+    const error = toError(thrown, binding.signal.name, binding.name);
+    runInContext(envelope.context, () =>
+      logReceiverFailure(logger, binding.signal.name, binding.name, error, {
+        messageId: envelope.id,
+        attempt,
+        requestId: envelope.context.requestId,
+      }),
+    );
+    return error;
+  }
+}
+
+/**
+ * Gives up on a message whose earlier `deliveries` never finished, as when it crashes the
+ * consumer each time: logs it and returns the error to dead-letter it with, unrun.
+ */
+export function giveUpUnfinished(logger: SignalLogger, delivery: Delivery, deliveries: number): Error {
+  const error = new Error(`Delivered ${deliveries} times without finishing (did it crash the consumer?); not run again`);
+  logger.warn(`Message ${delivery.envelope.id} was delivered ${deliveries} times without finishing; dead-lettered`, {
+    signal: delivery.envelope.signal,
+    receiver: delivery.binding.name,
+    messageId: delivery.envelope.id,
+  });
+  return error;
+}
+
+/** What to do with a message after a delivery. */
+export type DeliveryOutcome = 'ack' | 'retry' | 'dead-letter';
+
+/** Ack on success; retry a failure until `maxAttempts` deliveries; then dead-letter it. */
+export function decideOutcome(error: Error | undefined, attempt: number, maxAttempts: number): DeliveryOutcome {
+  if (error === undefined) return 'ack';
+  return attempt >= maxAttempts ? 'dead-letter' : 'retry';
+}
+
+/** The record written to the dead-letter stream or queue. */
+export interface DeadLetter {
+  readonly envelope: SignalEnvelope;
+  readonly receiver: string;
+  readonly attempts: number;
+  readonly error: { readonly name: string; readonly message: string; readonly stack?: string };
+  readonly deadLetteredAt: string;
+}
+
+/** Builds the dead letter of `delivery`, which failed for the last time with `error`. */
+export function toDeadLetter(delivery: Delivery, error: Error): DeadLetter {
+  return {
+    envelope: delivery.envelope,
+    receiver: delivery.binding.name,
+    attempts: delivery.attempt,
+    error: { name: error.name, message: error.message, stack: error.stack },
+    deadLetteredAt: new Date().toISOString(),
+  };
+}

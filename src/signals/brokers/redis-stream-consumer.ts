@@ -1,0 +1,162 @@
+import type { ResolvedBrokerOptions } from './broker-options.js';
+import { errorMessage } from './broker-backend.js';
+import { closeQuietly, destroyQuietly, openRedisClient, type RedisClient, type RedisCommandConnection, type RedisConnectionOptions } from './redis-connection.js';
+import { RedisDelivery, type RedisConsumerIdentity, type StreamEntry } from './redis-delivery.js';
+import type { RedisKeys } from './redis-keys.js';
+import { sleep, withTimeout } from './timing.js';
+
+/** Timing of one consumer loop. */
+export interface RedisConsumerTiming {
+  /** XREADGROUP BLOCK, in ms. */
+  readonly blockMs: number;
+  /** A read still unanswered this long after its block ended is hung: the watchdog recreates the connection. */
+  readonly readTimeoutMarginMs: number;
+  /** Entries pending longer than this in another consumer are taken over (XAUTOCLAIM). */
+  readonly claimIdleMs: number;
+  /** How often to look for such entries. */
+  readonly reclaimIntervalMs: number;
+  /** Entries handled at once; reads (COUNT) only fill the free places. */
+  readonly batchSize: number;
+}
+
+/**
+ * Reads one receiver's consumer group of one stream, on a blocking connection of its own.
+ * Every connection problem (a killed connection, a hung read, Redis restarting) is handled
+ * the same way: destroy the reader, wait a moment, open a new one; nothing read is lost,
+ * since unacked entries stay pending and are reclaimed.
+ */
+export class RedisStreamConsumer {
+  readonly #stopping = new AbortController();
+  readonly #delivery: RedisDelivery;
+  #running: Promise<void> | undefined;
+  #markReady: () => void = () => undefined;
+  /** Resolves once the consumer group exists and the first read can start. Never rejects. */
+  readonly ready = new Promise<void>((resolve) => {
+    this.#markReady = resolve;
+  });
+  /** Entries being handled, by id: at most `batchSize`; new reads only fill free places. */
+  readonly #inFlight = new Map<string, Promise<void>>();
+  #lastReclaim = 0;
+  #reclaimCursor = '0-0';
+
+  constructor(
+    private readonly identity: RedisConsumerIdentity,
+    private readonly commands: RedisCommandConnection,
+    private readonly connection: RedisConnectionOptions,
+    private readonly timing: RedisConsumerTiming,
+    keys: RedisKeys,
+    private readonly options: ResolvedBrokerOptions,
+  ) {
+    this.#delivery = new RedisDelivery(identity, keys, options, this.#stopping.signal);
+  }
+
+  /** Starts the loop; it runs until {@link stop}. */
+  start(): void {
+    this.#running ??= this.#run();
+  }
+
+  /**
+   * Stops reading after the current read (at most `blockMs`) and waits for the entries being
+   * handled. An entry waiting out a retry backoff stays pending, for another consumer.
+   */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    let reader: RedisClient | undefined;
+    while (!this.#stopping.signal.aborted) {
+      try {
+        reader ??= await this.#openReader();
+        this.#markReady();
+        const commands = await this.commands.client();
+        if (this.#inFlight.size >= this.timing.batchSize) {
+          await Promise.race(this.#inFlight.values());
+          continue;
+        }
+        await this.#reclaimIfDue(commands);
+        this.#dispatch(commands, await this.#read(reader));
+      } catch (error) {
+        this.#logTrouble(error);
+        destroyQuietly(reader);
+        reader = undefined;
+        await sleep(Math.min(1000, this.timing.blockMs), this.#stopping.signal);
+      }
+    }
+    await Promise.all(this.#inFlight.values());
+    await closeQuietly(reader);
+  }
+
+  /** Handles entries without waiting for them, so that one slow retry does not hold up the rest. */
+  #dispatch(commands: RedisClient, entries: readonly StreamEntry[]): void {
+    for (const entry of entries) {
+      // XAUTOCLAIM can hand back an entry this consumer is still working on.
+      if (this.#inFlight.has(entry.id)) continue;
+      const handling = this.#delivery.handle(commands, entry).finally(() => this.#inFlight.delete(entry.id));
+      this.#inFlight.set(entry.id, handling);
+    }
+  }
+
+  get #freePlaces(): number {
+    return Math.max(1, this.timing.batchSize - this.#inFlight.size);
+  }
+
+  async #openReader(): Promise<RedisClient> {
+    const name = `${this.identity.stream}:${this.identity.group}:reader`.replace(/[^\w.:@-]/g, '_');
+    const reader = await openRedisClient(this.connection, { name, reconnect: false });
+    try {
+      await reader.xGroupCreate(this.identity.stream, this.identity.group, '0', { MKSTREAM: true });
+    } catch (error) {
+      if (!errorMessage(error).includes('BUSYGROUP')) throw error;
+    }
+    return reader;
+  }
+
+  /** The watchdog: a read unanswered past its block plus the margin is given up, and the connection with it. */
+  async #read(reader: RedisClient): Promise<StreamEntry[]> {
+    const { blockMs, readTimeoutMarginMs } = this.timing;
+    const { stream, group, consumer } = this.identity;
+    const reading = reader.xReadGroup(group, consumer, { key: stream, id: '>' }, { COUNT: this.#freePlaces, BLOCK: blockMs });
+    reading.catch(() => undefined);
+    const reply = await withTimeout(reading, blockMs + readTimeoutMarginMs, `XREADGROUP hung for more than ${blockMs + readTimeoutMarginMs} ms`);
+    return toEntries(reply);
+  }
+
+  async #reclaimIfDue(commands: RedisClient): Promise<void> {
+    if (Date.now() - this.#lastReclaim < this.timing.reclaimIntervalMs) return;
+    this.#lastReclaim = Date.now();
+    const { stream, group, consumer } = this.identity;
+    const { claimIdleMs } = this.timing;
+    const claimed = await commands.xAutoClaim(stream, group, consumer, claimIdleMs, this.#reclaimCursor, { COUNT: this.#freePlaces });
+    this.#reclaimCursor = String(claimed.nextId);
+    const entries = claimed.messages.filter((entry) => entry !== null).map((entry) => toEntry(entry));
+    if (claimed.deletedMessages.length > 0) await commands.xAck(stream, group, claimed.deletedMessages.map(String));
+    this.#dispatch(commands, entries);
+  }
+
+  #logTrouble(error: unknown): void {
+    if (this.#stopping.signal.aborted) return;
+    this.options.logger.warn(`Redis consumer ${this.identity.group} reconnects: ${errorMessage(error)}`, {
+      stream: this.identity.stream,
+      group: this.identity.group,
+      consumer: this.identity.consumer,
+    });
+  }
+}
+
+interface RawEntry {
+  readonly id: unknown;
+  readonly message: unknown;
+}
+
+function toEntries(reply: unknown): StreamEntry[] {
+  if (!Array.isArray(reply)) return [];
+  return (reply as { messages?: unknown }[]).flatMap((stream) =>
+    Array.isArray(stream.messages) ? (stream.messages as (RawEntry | null)[]).filter((entry) => entry !== null).map(toEntry) : [],
+  );
+}
+
+function toEntry(raw: RawEntry): StreamEntry {
+  return { id: String(raw.id), message: (raw.message ?? {}) as Record<string, string> };
+}

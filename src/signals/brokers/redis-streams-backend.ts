@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { BrokerBackend } from './broker-backend.js';
+import { assertPositive, type BrokerBackendOptions } from './broker-options.js';
+import type { ReceiverBinding } from './broker-receivers.js';
+import type { SignalEnvelope } from './envelope.js';
+import { RedisCommandConnection, type RedisConnectionOptions } from './redis-connection.js';
+import { RedisKeys } from './redis-keys.js';
+import { RedisStreamConsumer, type RedisConsumerTiming } from './redis-stream-consumer.js';
+
+/** Options of {@link RedisStreamsBackend}; see {@link BrokerBackendOptions} for the shared ones. */
+export interface RedisStreamsBackendOptions extends BrokerBackendOptions, Partial<RedisConsumerTiming> {
+  /** Default `redis://127.0.0.1:6379`. */
+  readonly url?: string;
+  /** This process's name in every consumer group. Default: host, pid and a random suffix. */
+  readonly consumerName?: string;
+  /** When set, each XADD trims its stream to about this many entries (MAXLEN ~). Default: no trimming. */
+  readonly maxStreamLength?: number;
+}
+
+const DEFAULT_TIMING: RedisConsumerTiming = {
+  blockMs: 1000,
+  readTimeoutMarginMs: 2000,
+  claimIdleMs: 60_000,
+  reclaimIntervalMs: 5000,
+  batchSize: 16,
+};
+
+/**
+ * Signals across processes on Redis Streams (node-redis), at least once.
+ *
+ * A send is one XADD to `<prefix>stream:<signal>`; it resolves once Redis answered. Each
+ * receiver reads the stream through its own consumer group, named after the receiver, so
+ * every receiver gets every message and processes running the same receiver share them.
+ * A failing receiver is retried in place with backoff (deliveries are counted in Redis, so
+ * the count survives a crash) up to `maxAttempts`, then written to `<prefix>dead-letters`
+ * and only then acked. Entries of a consumer that died are taken over after `claimIdleMs`.
+ *
+ * @example
+ * // worker process: consumes
+ * setBackend(new RedisStreamsBackend({ url: process.env.REDIS_URL, consume: true, logger }));
+ * registerListeners(deps);
+ * // web process: only sends
+ * setBackend(new RedisStreamsBackend({ url: process.env.REDIS_URL, logger }));
+ */
+export class RedisStreamsBackend extends BrokerBackend {
+  readonly #keys: RedisKeys;
+  readonly #connection: RedisConnectionOptions;
+  readonly #commands: RedisCommandConnection;
+  readonly #timing: RedisConsumerTiming;
+  readonly #consumerName: string;
+  readonly #maxStreamLength: number | undefined;
+  readonly #consumers = new Map<ReceiverBinding, RedisStreamConsumer>();
+
+  /** Connects nothing yet: the first send or the first consumer opens the connections. */
+  constructor(options: RedisStreamsBackendOptions = {}) {
+    super(options);
+    this.#keys = new RedisKeys(options.prefix ?? 'signals:');
+    this.#timing = resolveTiming(options);
+    this.#connection = {
+      url: options.url ?? 'redis://127.0.0.1:6379',
+      connectTimeoutMs: this.options.sendTimeoutMs,
+      logger: this.options.logger,
+    };
+    this.#commands = new RedisCommandConnection(this.#connection, this.#keys.connectionName('commands'));
+    this.#consumerName = options.consumerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.#maxStreamLength = options.maxStreamLength;
+    if (options.maxStreamLength !== undefined) assertPositive('maxStreamLength', options.maxStreamLength);
+  }
+
+  /** The Redis names this backend uses (streams, attempt hashes, the dead-letter stream). */
+  get keys(): RedisKeys {
+    return this.#keys;
+  }
+
+  protected override async publish(envelope: SignalEnvelope, json: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const client = await this.#commands.client();
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) throw new Error(`Redis took more than ${timeoutMs} ms to connect`);
+    // The command's own timeout, ending with the send's, drops it from the client's queue: a
+    // send that gave up is not written later behind the caller's back.
+    await client
+      .withCommandOptions({ timeout: remainingMs })
+      .xAdd(this.#keys.stream(envelope.signal), '*', { envelope: json }, this.#trimOption());
+  }
+
+  #trimOption(): { TRIM: { strategy: 'MAXLEN'; strategyModifier: '~'; threshold: number } } | undefined {
+    if (this.#maxStreamLength === undefined) return undefined;
+    return { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.#maxStreamLength } };
+  }
+
+  protected override startConsumer(binding: ReceiverBinding): Promise<void> {
+    const identity = {
+      binding,
+      stream: this.#keys.stream(binding.signal.name),
+      group: binding.name,
+      consumer: this.#consumerName,
+    };
+    const consumer = new RedisStreamConsumer(identity, this.#commands, this.#connection, this.#timing, this.#keys, this.options);
+    this.#consumers.set(binding, consumer);
+    consumer.start();
+    return consumer.ready;
+  }
+
+  protected override async stopConsumer(binding: ReceiverBinding): Promise<void> {
+    const consumer = this.#consumers.get(binding);
+    this.#consumers.delete(binding);
+    await consumer?.stop();
+  }
+
+  protected override closeConnections(): Promise<void> {
+    return this.#commands.close();
+  }
+}
+
+function resolveTiming(options: Partial<RedisConsumerTiming>): RedisConsumerTiming {
+  const timing = { ...DEFAULT_TIMING };
+  for (const key of Object.keys(DEFAULT_TIMING) as (keyof RedisConsumerTiming)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    assertPositive(key, value);
+    timing[key] = value;
+  }
+  return timing;
+}

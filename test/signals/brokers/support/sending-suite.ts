@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import { PublishError, UnportablePayloadError } from '../../../../src/signals/brokers/index.js';
+import type { TestBroker } from './brokers.js';
+import { useBrokerFixture, type Payload } from './broker-fixture.js';
+import { delay, waitFor } from './waiting.js';
+
+/** What issue 4 asks of `send` on every broker backend, run against `broker` on loopback. */
+export function describeSending(broker: TestBroker): void {
+  describe('send()', () => {
+    const fixture = useBrokerFixture(broker);
+
+    it('when the broker is unreachable, then it returns an error within 2 s and leaves nothing running', async () => {
+      const unreachable = fixture.backend({ url: broker.unreachableUrl });
+      const started = Date.now();
+      const errors = await unreachable.send(fixture.signal, { n: 1 });
+      expect(Date.now() - started).to.be.below(2000);
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.be.instanceOf(PublishError);
+      const closing = Date.now();
+      await unreachable.close();
+      expect(Date.now() - closing).to.be.below(1000);
+    });
+
+    it('when the broker goes away and comes back, then send fails within 2 s meanwhile and works afterwards', async function () {
+      this.timeout(30_000);
+      const proxy = await fixture.proxy();
+      const consumer = fixture.backend({ consume: true });
+      consumer.connect(fixture.signal, function sendWelcomeEmail() {});
+      await consumer.whenConsuming();
+      const sender = fixture.backend({ url: proxy.url(broker.url) });
+      expect(await sender.send(fixture.signal, { n: 1 })).to.deep.equal([]);
+      await proxy.down();
+      const started = Date.now();
+      const errors = await sender.send(fixture.signal, { n: 2 });
+      expect(Date.now() - started).to.be.below(2000);
+      expect(errors[0]).to.be.instanceOf(PublishError);
+      await proxy.up();
+      await waitFor('send to work again', async () => (await sender.send(fixture.signal, { n: 3 })).length === 0, 15_000);
+    });
+
+    it('when the payload is not JSON-serializable, then it returns an error and publishes nothing', async () => {
+      const consumer = fixture.backend({ consume: true });
+      const received: Payload[] = [];
+      consumer.connect(fixture.signal, function sendWelcomeEmail(payload) {
+        received.push(payload);
+      });
+      await consumer.whenConsuming();
+      const refused = await consumer.send(fixture.signal, { n: new Map() } as unknown as Payload);
+      expect(refused).to.have.length(1);
+      expect(refused[0]).to.be.instanceOf(UnportablePayloadError);
+      expect(await consumer.send(fixture.signal, { n: 2 })).to.deep.equal([]);
+      await waitFor('the portable message', () => received.length === 1);
+      await delay(200);
+      expect(received).to.deep.equal([{ n: 2 }]);
+    });
+  });
+}
