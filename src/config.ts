@@ -3,9 +3,20 @@ import { z } from 'zod';
 /** Where the data lives: an embedded SQLite file (or `:memory:`), or a PostgreSQL server. */
 export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
 
-/** The signal backends config accepts; only `memory` is built in this version. */
+/** The signal backends config accepts: in this process, or across processes through a broker. */
 export const SIGNAL_BACKENDS = ['memory', 'redis', 'rabbitmq'] as const;
 export type SignalBackendName = (typeof SIGNAL_BACKENDS)[number];
+
+/** How a broker backend is reached and retries; unused with `memory`. */
+export interface BrokerConfig {
+  readonly redisUrl: string;
+  readonly amqpUrl: string;
+  /** Prepended to every stream, queue and exchange name; unset: the backend's own default. */
+  readonly prefix: string | undefined;
+  readonly maxAttempts: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+}
 
 export interface AppConfig {
   readonly port: number;
@@ -14,6 +25,7 @@ export interface AppConfig {
   readonly logLevel: string;
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly signalsBackend: SignalBackendName;
+  readonly broker: BrokerConfig;
   readonly shutdownTimeoutMs: number;
   readonly receiverTimeoutMs: number | undefined;
   /** Where mail goes; unset: nowhere, with a copy in the development mailbox. */
@@ -38,6 +50,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   SIGNALS_BACKEND: z.enum(SIGNAL_BACKENDS).default('memory'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  AMQP_URL: z.url({ protocol: /^amqps?$/ }).default('amqp://guest:guest@127.0.0.1:5672'),
+  SIGNALS_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'expected up to 64 of A-Z a-z 0-9 . _ : -').optional(),
+  SIGNALS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  SIGNALS_RETRY_BASE_DELAY_MS: positiveMs.default(1000),
+  SIGNALS_RETRY_MAX_DELAY_MS: positiveMs.default(30_000),
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
   RECEIVER_TIMEOUT_MS: positiveMs.optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -63,9 +81,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     signalsBackend: e.SIGNALS_BACKEND,
+    broker: brokerConfig(e),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     receiverTimeoutMs: e.RECEIVER_TIMEOUT_MS,
     smtpUrl: e.SMTP_URL,
+  };
+}
+
+function brokerConfig(e: z.infer<typeof envSchema>): BrokerConfig {
+  return {
+    redisUrl: e.REDIS_URL,
+    amqpUrl: e.AMQP_URL,
+    prefix: e.SIGNALS_PREFIX,
+    maxAttempts: e.SIGNALS_MAX_ATTEMPTS,
+    retryBaseDelayMs: e.SIGNALS_RETRY_BASE_DELAY_MS,
+    retryMaxDelayMs: e.SIGNALS_RETRY_MAX_DELAY_MS,
   };
 }
 

@@ -14,7 +14,7 @@ import { ProductService } from './services/product.service.js';
 import { ReadCache } from './services/read-cache.js';
 import { UserService } from './services/user.service.js';
 
-/** Everything the app and a future worker need, built from the config. */
+/** Everything the web process and the worker need, built from the config. */
 export interface Container extends AppDeps {
   readonly config: AppConfig;
   readonly connection: DatabaseConnection;
@@ -30,15 +30,19 @@ export interface ContainerOptions {
 
 /**
  * Connects the database (no query is run yet; migrate before serving) and builds the
- * services, the mailer and the read cache.
+ * services, the mailer and, on the memory backend, the read cache and the dev mailbox.
  */
 export function buildContainer(config: AppConfig, options: ContainerOptions = {}): Container {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const connection = connectDatabase(config.database, options.postgres);
   const { db } = connection;
-  const cache = new ReadCache();
+  // With a broker backend the listeners run in a worker: the invalidations would never reach
+  // a cache in this process, which would then serve stale reads; and the mail a worker sends
+  // could never be listed by this process. So both exist only on the memory backend.
+  const inProcess = config.signalsBackend === 'memory';
+  const cache = inProcess ? new ReadCache() : undefined;
   const products = new ProductRepository(db);
-  const mailbox = config.nodeEnv === 'production' ? undefined : new DevMailbox();
+  const mailbox = config.nodeEnv === 'production' || !inProcess ? undefined : new DevMailbox();
   const transport = config.smtpUrl === undefined ? undefined : nodemailer.createTransport(config.smtpUrl);
   return {
     config,
@@ -46,7 +50,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions = {}
     logger,
     cache,
     mailbox,
-    mailer: new NodemailerMailer({ transport, mailbox }),
+    mailer: new NodemailerMailer({ transport, mailbox, logger }),
     users: new UserService({ db, repository: new UserRepository(db), cache }),
     orders: new OrderService({ db, repository: new OrderRepository(db), products, cache }),
     products: new ProductService({ db, products }),

@@ -1,15 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { buildContainer, type Container } from './container.js';
 import { migrateToLatest } from './db/migrate.js';
-import { errorFields } from './logger.js';
+import { exitGracefullyOnSignals, runMain } from './shutdown.js';
 import { createSignalBackend } from './signal-backend.js';
 import { setBackend, type BaseSignalBackend } from './signals/index.js';
 
-// This file is the process: it is run, never imported. Everything reusable lives in
-// container.ts, signal-backend.ts and app.ts.
+// This file is the web process: it is run, never imported. Everything reusable lives in
+// container.ts, signal-backend.ts, shutdown.ts and app.ts; src/worker.ts runs the receivers apart.
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -23,29 +23,12 @@ async function main(): Promise<void> {
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   container.logger.info(`Listening on http://${host}:${port}`, { address, port });
-  stopOnSignals(server, container, backend);
-}
-
-function stopOnSignals(server: Server, container: Container, backend: BaseSignalBackend): void {
-  const { logger, config } = container;
-  const stop = (signal: NodeJS.Signals): void => {
-    logger.info(`${signal} received: finishing in-flight requests, then exiting`);
-    // Not unref'd: if the shutdown stalls with nothing else pending, this still ends it with 1.
-    setTimeout(() => {
-      logger.error(`Shutdown did not finish within ${config.shutdownTimeoutMs} ms; exiting with 1`);
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    shutdown(server, container, backend).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('Shutdown failed', errorFields(error));
-        process.exit(1);
-      },
-    );
-  };
-  // `once`: a second signal gets Node's default and ends the process at once.
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  exitGracefullyOnSignals({
+    logger: container.logger,
+    timeoutMs: config.shutdownTimeoutMs,
+    finishing: 'in-flight requests',
+    shutdown: () => shutdown(server, container, backend),
+  });
 }
 
 /** In this order: no new requests, in-flight ones answered, then the backend, then the database. */
@@ -71,9 +54,4 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  // One line, naming the problem: a bad variable, an unreachable database.
-  const message = error instanceof ConfigError ? error.message : `Startup failed: ${String(error)}`;
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { createSignalBackend } from '../src/signal-backend.js';
+import { createSignalBackend, createWorkerBackend } from '../src/signal-backend.js';
+import { RabbitMQBackend, RedisStreamsBackend } from '../src/signals/brokers/index.js';
 import { InProcessBackend } from '../src/signals/index.js';
 import { MemoryTransport } from './support/memory-transport.js';
 
@@ -18,6 +19,17 @@ describe('loadConfig()', () => {
     expect(loadConfig({ DATABASE_URL: url }).database).to.deep.equal({ kind: 'postgres', url });
   });
 
+  it('when nothing about brokers is set, then they are on loopback with the backends\' retry defaults', () => {
+    expect(loadConfig({}).broker).to.deep.equal({
+      redisUrl: 'redis://127.0.0.1:6379',
+      amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      prefix: undefined,
+      maxAttempts: 5,
+      retryBaseDelayMs: 1000,
+      retryMaxDelayMs: 30_000,
+    });
+  });
+
   it('when a variable is empty, then its default applies', () => {
     expect(loadConfig({ PORT: '' }).port).to.equal(3000);
   });
@@ -29,6 +41,11 @@ describe('loadConfig()', () => {
     ['SIGNALS_BACKEND', 'kafka'],
     ['SHUTDOWN_TIMEOUT_MS', '-5'],
     ['LOG_LEVEL', 'loud'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['AMQP_URL', 'not a url'],
+    ['SIGNALS_PREFIX', 'has spaces'],
+    ['SIGNALS_MAX_ATTEMPTS', '0'],
+    ['SIGNALS_RETRY_BASE_DELAY_MS', 'soon'],
   ];
   for (const [variable, value] of bad) {
     it(`when ${variable}=${value}, then it throws one line naming ${variable}`, () => {
@@ -47,12 +64,33 @@ describe('createSignalBackend()', () => {
     expect(createSignalBackend(loadConfig({ RECEIVER_TIMEOUT_MS: '500' }), logger)).to.be.instanceOf(InProcessBackend);
   });
 
-  for (const name of ['redis', 'rabbitmq']) {
-    it(`when SIGNALS_BACKEND is ${name}, then it says that it is not available yet`, () => {
-      expect(() => createSignalBackend(loadConfig({ SIGNALS_BACKEND: name }), logger)).to.throw(
-        ConfigError,
-        /SIGNALS_BACKEND: .* not available yet/,
-      );
+  const brokers = [
+    ['redis', RedisStreamsBackend],
+    ['rabbitmq', RabbitMQBackend],
+  ] as const;
+  for (const [name, Backend] of brokers) {
+    it(`when SIGNALS_BACKEND is ${name}, then it builds a ${Backend.name} that connects nothing yet`, async () => {
+      const backend = createSignalBackend(loadConfig({ SIGNALS_BACKEND: name }), logger);
+      expect(backend).to.be.instanceOf(Backend);
+      await backend.close();
     });
   }
+});
+
+describe('createWorkerBackend()', () => {
+  const logger = createLogger({ transports: [new MemoryTransport()] });
+
+  it('when SIGNALS_BACKEND is memory, then it refuses with one line naming SIGNALS_BACKEND', () => {
+    expect(() => createWorkerBackend(loadConfig({}), logger))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.matches(/^Invalid configuration: SIGNALS_BACKEND: a worker needs [^\n]+$/);
+  });
+
+  it('when SIGNALS_BACKEND is redis, then it builds a RedisStreamsBackend', async () => {
+    const config = loadConfig({ SIGNALS_BACKEND: 'redis', SIGNALS_PREFIX: 'shop:' });
+    const backend = createWorkerBackend(config, logger);
+    expect(backend).to.be.instanceOf(RedisStreamsBackend);
+    await backend.close();
+  });
 });

@@ -7,7 +7,8 @@ import type { ConnectionScope } from '../signals/index.js';
 
 export interface OrderListenerDeps {
   readonly mailer: Mailer;
-  readonly cache: ReadCache;
+  /** Absent when this process serves no cached reads (a broker backend): nothing is invalidated. */
+  readonly cache?: ReadCache;
   readonly audit: Pick<AuditService, 'record'>;
   readonly products: Pick<ProductService, 'reserve' | 'release'>;
 }
@@ -16,9 +17,10 @@ const cents = (amount: number): string => `${(amount / 100).toFixed(2)}`;
 
 /** Connects the receivers of the order signals; returns their scopes, to dispose. */
 export function registerOrderListeners({ mailer, cache, audit, products }: OrderListenerDeps): ConnectionScope[] {
-  const invalidateOrderCache = ({ orderId }: { orderId: number }): void =>
-    void cache.delete(ReadCache.key('order', orderId));
+  // Connected first: the next read must not see the old order, whatever fails after.
+  const invalidations = cache === undefined ? [] : connectOrderInvalidations(cache);
   return [
+    ...invalidations,
     orderPlaced.connectedTo(async function reserveStock({ items }) {
       await products.reserve(items);
     }),
@@ -29,7 +31,6 @@ export function registerOrderListeners({ mailer, cache, audit, products }: Order
     orderPlaced.connectedTo(async function auditOrderPlaced({ orderId, ...data }) {
       await audit.record(orderPlaced.name, 'order', orderId, data);
     }),
-    orderShipped.connectedTo(invalidateOrderCache),
     orderShipped.connectedTo(async function sendTrackingEmail({ orderId, customerEmail, trackingNumber }) {
       const text = `Order ${orderId} is on its way; tracking number ${trackingNumber}.`;
       await mailer.send({ to: customerEmail, subject: `Order ${orderId} shipped`, text });
@@ -37,7 +38,6 @@ export function registerOrderListeners({ mailer, cache, audit, products }: Order
     orderShipped.connectedTo(async function auditOrderShipped({ orderId, trackingNumber }) {
       await audit.record(orderShipped.name, 'order', orderId, { trackingNumber });
     }),
-    orderCanceled.connectedTo(invalidateOrderCache),
     orderCanceled.connectedTo(async function releaseStock({ items }) {
       await products.release(items);
     }),
@@ -53,4 +53,10 @@ export function registerOrderListeners({ mailer, cache, audit, products }: Order
       await audit.record(orderCanceled.name, 'order', orderId, data);
     }),
   ];
+}
+
+function connectOrderInvalidations(cache: ReadCache): ConnectionScope[] {
+  const invalidateOrderCache = ({ orderId }: { orderId: number }): void =>
+    void cache.delete(ReadCache.key('order', orderId));
+  return [orderShipped.connectedTo(invalidateOrderCache), orderCanceled.connectedTo(invalidateOrderCache)];
 }

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type { Logger } from '../logger.js';
 
 export interface MailMessage {
   to: string;
@@ -35,6 +36,14 @@ export class DevMailbox {
   }
 }
 
+export interface NodemailerMailerDeps {
+  readonly transport?: nodemailer.Transporter;
+  readonly from?: string;
+  readonly mailbox?: DevMailbox;
+  /** Gets one info line per mail sent: the trace of mail sent by a worker, which has no mailbox to show. */
+  readonly logger?: Pick<Logger, 'info'>;
+}
+
 /**
  * Sends through a nodemailer transport. The default transport renders the message and
  * delivers it nowhere; the mailbox keeps a copy, for `GET /dev/mailbox`.
@@ -43,15 +52,18 @@ export class NodemailerMailer implements Mailer {
   readonly #transport: nodemailer.Transporter;
   readonly #from: string;
   readonly #mailbox: DevMailbox | undefined;
+  readonly #logger: Pick<Logger, 'info'> | undefined;
 
-  constructor(deps: { transport?: nodemailer.Transporter; from?: string; mailbox?: DevMailbox } = {}) {
+  constructor(deps: NodemailerMailerDeps = {}) {
     this.#transport = deps.transport ?? nodemailer.createTransport({ jsonTransport: true });
     this.#from = deps.from ?? 'Shop <shop@example.com>';
     this.#mailbox = deps.mailbox;
+    this.#logger = deps.logger;
   }
 
   async send(message: MailMessage): Promise<void> {
     await this.#transport.sendMail({ from: this.#from, ...message });
     this.#mailbox?.record({ from: this.#from, ...message, sentAt: new Date().toISOString() });
+    this.#logger?.info(`Mail sent to ${message.to}: ${message.subject}`, { to: message.to, subject: message.subject });
   }
 }
