@@ -1,42 +1,14 @@
 import { expect } from 'chai';
 import SqliteDatabase from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-
-interface Started {
-  child: ChildProcess;
-  lines: string[];
-  /** Resolves with the first stdout line matching `pattern`. */
-  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
-}
+import { startAppProcess, type AppProcess } from './support/app-process.js';
 
 /** Runs `src/server.ts` as `npm start` does, with `env` on top of a minimal environment. */
-function startServer(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    lines.push(line);
-    for (const waiter of waiters.filter((w) => w.pattern.test(line))) waiter.resolve(line);
-  });
-  const waitForLine = (pattern: RegExp, timeoutMs = 10_000): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const seen = lines.find((line) => pattern.test(line));
-      if (seen !== undefined) return resolve(seen);
-      const timer = setTimeout(() => reject(new Error(`No line matching ${pattern} in: ${lines.join('\n')}`)), timeoutMs);
-      waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
-    });
-  return { child, lines, waitForLine };
-}
+const startServer = (env: Record<string, string>): AppProcess => startAppProcess('src/server.ts', env);
 
 /** Starts a JSON POST whose body is held back until `finish` is called. */
 function postInTwoParts(url: string, body: string): { request: ClientRequest; finish(): void; response: Promise<{ status: number; body: string }> } {
@@ -55,14 +27,14 @@ function postInTwoParts(url: string, body: string): { request: ClientRequest; fi
 describe('server.ts (the real process)', function () {
   this.timeout(30_000);
   let dir: string;
-  let started: Started | undefined;
+  let started: AppProcess | undefined;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'express-signals-'));
   });
 
-  afterEach(() => {
-    if (started?.child.exitCode === null) started.child.kill('SIGKILL');
+  afterEach(async () => {
+    await started?.kill();
     started = undefined;
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,0 +1,104 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rabbitBroker, redisBroker, type TestBroker } from './signals/brokers/support/brokers.js';
+import { requireServer } from './signals/brokers/support/services.js';
+import { uniquePrefix, waitFor } from './signals/brokers/support/waiting.js';
+import { startAppProcess, type AppProcess } from './support/app-process.js';
+
+interface AuditEvent {
+  readonly signal: string;
+}
+
+const CONSUMING = /Consuming signal '([^']+)' for receiver (\w+)/;
+
+/** Every signal the worker consumed, with its receivers, as its log listed them: what to clean up. */
+function consumedSignals(worker: AppProcess): Map<string, string[]> {
+  const signals = new Map<string, string[]>();
+  for (const [, signal = '', receiver = ''] of worker.lines.flatMap((line) => CONSUMING.exec(line) ?? [])) {
+    signals.set(signal, [...(signals.get(signal) ?? []), receiver]);
+  }
+  return signals;
+}
+
+async function auditSignals(url: string, userId: number): Promise<string[]> {
+  const events = (await (await fetch(`${url}/audit-events?entity=user&entityId=${userId}`)).json()) as AuditEvent[];
+  return events.map((event) => event.signal);
+}
+
+for (const broker of [redisBroker, rabbitBroker]) {
+  describeAcrossProcesses(broker);
+}
+
+function describeAcrossProcesses(broker: TestBroker): void {
+  describe(`worker.ts with the web process on ${broker.name} (the real processes)`, function () {
+    this.timeout(60_000);
+    before(requireServer(broker.name, broker.url));
+
+    let dir: string;
+    let prefix: string;
+    let env: Record<string, string>;
+    const started: AppProcess[] = [];
+
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'express-signals-worker-'));
+      prefix = uniquePrefix(broker.separator);
+      env = {
+        // One SQLite file (WAL) shared by both processes, as two processes would share a server.
+        DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+        SIGNALS_BACKEND: broker.name,
+        SIGNALS_PREFIX: prefix,
+        [broker.name === 'redis' ? 'REDIS_URL' : 'AMQP_URL']: broker.url,
+        SIGNALS_RETRY_BASE_DELAY_MS: '50',
+        SIGNALS_RETRY_MAX_DELAY_MS: '200',
+      };
+    });
+
+    afterEach(async () => {
+      await Promise.all(started.map((child) => child.kill()));
+      const worker = started[0];
+      started.length = 0;
+      const signals = worker === undefined ? new Map<string, string[]>() : consumedSignals(worker);
+      for (const [signal, receivers] of signals) await broker.cleanup(prefix, signal, receivers);
+      if (signals.size === 0) await broker.cleanup(prefix, 'none', []);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** The worker first: on RabbitMQ a send is an error until the worker has declared the queues. */
+    async function startBoth(): Promise<{ worker: AppProcess; url: string }> {
+      const worker = startAppProcess('src/worker.ts', env);
+      started.push(worker);
+      await worker.waitForLine(/Worker consuming signals on/, 30_000);
+      const web = startAppProcess('src/server.ts', { ...env, PORT: '0' });
+      started.push(web);
+      const url = /(http:\/\/[^"]+)/.exec(await web.waitForLine(/Listening on/, 30_000))?.[1] ?? '';
+      return { worker, url };
+    }
+
+    it('when a user is created on the web process, then the worker mails them under the same request id and writes the audit row', async () => {
+      const { worker, url } = await startBoth();
+      const response = await fetch(`${url}/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: 'correct horse' }),
+      });
+      expect(response.status).to.equal(201);
+      const requestId = response.headers.get('x-request-id');
+      const { id } = (await response.json()) as { id: number };
+
+      const mailLine = JSON.parse(await worker.waitForLine(/Mail sent to ada@example\.com/, 5000)) as Record<string, unknown>;
+      expect(mailLine).to.include({ subject: 'Welcome, Ada', requestId });
+      await waitFor('the audit row written by the worker', async () => (await auditSignals(url, id)).includes('user.created'));
+      expect(await auditSignals(url, id)).to.deep.equal(['user.created']);
+    });
+
+    it('when the worker gets SIGTERM, then it finishes and exits 0; the web process has no dev mailbox', async () => {
+      const { worker, url } = await startBoth();
+      expect((await fetch(`${url}/dev/mailbox`)).status).to.equal(404);
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).to.equal(0);
+      await worker.waitForLine(/SIGTERM received/);
+    });
+  });
+}
