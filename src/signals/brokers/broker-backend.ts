@@ -31,25 +31,19 @@ export abstract class BrokerBackend extends BaseSignalBackend {
    *
    * @returns `[]` when the broker accepted the message; `[UnportablePayloadError]` (nothing
    *   published) for a payload JSON cannot carry; `[PublishError]` when the broker is down,
-   *   too slow (`sendTimeoutMs`), refused the message or the backend is closed. Never rejects.
+   *   too slow (`sendTimeoutMs`), refused the message or the backend is closed. The error is
+   *   logged, as `Signal.send` promises, so that a caller that goes on does not lose it
+   *   silently. Never rejects.
    */
   override async send<T>(signal: Signal<T>, payload: T): Promise<Error[]> {
-    if (this.#closed) return [new PublishError(signal.name, 'the backend is closed')];
-    let envelope: SignalEnvelope & { json: string };
+    const error = await this.#publishOne(signal, payload);
+    if (error === undefined) return [];
     try {
-      envelope = encodeEnvelope(signal.name, payload, this.#sendContext());
-    } catch (error) {
-      if (error instanceof UnportablePayloadError) return [error];
-      return [new PublishError(signal.name, 'the envelope could not be encoded', error)];
+      this.options.logger.error(error.message, { signal: signal.name, errorName: error.name, errorMessage: error.message });
+    } catch {
+      // A broken log transport must not turn a returned error into a rejected send.
     }
-    const timeoutMs = this.options.sendTimeoutMs;
-    try {
-      const message = `the broker did not accept it within ${timeoutMs} ms`;
-      await withTimeout(this.publish(envelope, envelope.json, timeoutMs), timeoutMs, message);
-      return [];
-    } catch (error) {
-      return [error instanceof PublishError ? error : new PublishError(signal.name, errorMessage(error), error)];
-    }
+    return [error];
   }
 
   /**
@@ -134,6 +128,25 @@ export abstract class BrokerBackend extends BaseSignalBackend {
       this.options.logger.info(`Consuming signal '${signal.name}' for receiver ${name}`, { signal: signal.name, receiver: name });
     } catch {
       // A broken log transport must not make the worker look as if it never started.
+    }
+  }
+
+  async #publishOne<T>(signal: Signal<T>, payload: T): Promise<Error | undefined> {
+    if (this.#closed) return new PublishError(signal.name, 'the backend is closed');
+    let envelope: SignalEnvelope & { json: string };
+    try {
+      envelope = encodeEnvelope(signal.name, payload, this.#sendContext());
+    } catch (error) {
+      if (error instanceof UnportablePayloadError) return error;
+      return new PublishError(signal.name, 'the envelope could not be encoded', error);
+    }
+    const timeoutMs = this.options.sendTimeoutMs;
+    try {
+      const message = `the broker did not accept it within ${timeoutMs} ms`;
+      await withTimeout(this.publish(envelope, envelope.json, timeoutMs), timeoutMs, message);
+      return undefined;
+    } catch (error) {
+      return error instanceof PublishError ? error : new PublishError(signal.name, errorMessage(error), error);
     }
   }
 

@@ -2,20 +2,23 @@ import { expect } from 'chai';
 import { PublishError, UnportablePayloadError } from '../../../../src/signals/brokers/index.js';
 import type { TestBroker } from './brokers.js';
 import { useBrokerFixture, type Payload } from './broker-fixture.js';
-import { delay, waitFor } from './waiting.js';
+import { MemoryLogger, delay, waitFor } from './waiting.js';
 
 /** What issue 4 asks of `send` on every broker backend, run against `broker` on loopback. */
 export function describeSending(broker: TestBroker): void {
   describe('send()', () => {
     const fixture = useBrokerFixture(broker);
 
-    it('when the broker is unreachable, then it returns an error within 2 s and leaves nothing running', async () => {
-      const unreachable = fixture.backend({ url: broker.unreachableUrl });
+    it('when the broker is unreachable, then it returns an error within 2 s, logs it and leaves nothing running', async () => {
+      const logger = new MemoryLogger();
+      const unreachable = fixture.backend({ url: broker.unreachableUrl, logger });
       const started = Date.now();
       const errors = await unreachable.send(fixture.signal, { n: 1 });
       expect(Date.now() - started).to.be.below(2000);
       expect(errors).to.have.length(1);
       expect(errors[0]).to.be.instanceOf(PublishError);
+      const logged = logger.lines.filter((line) => line.level === 'error').map((line) => line.message);
+      expect(logged).to.deep.equal([errors[0]?.message]);
       const closing = Date.now();
       await unreachable.close();
       expect(Date.now() - closing).to.be.below(1000);
