@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import request from 'supertest';
-import { useTestApp } from './support/test-app.js';
+import { useTestApp, type TestApp } from './support/test-app.js';
 
 describe('createApp()', () => {
   describe('in development', () => {
@@ -49,6 +49,38 @@ describe('createApp()', () => {
 
     it('when the dev mailbox is asked for, then it answers 404', async () => {
       await request(t().app).get('/dev/mailbox').expect(404);
+    });
+  });
+
+  describe('configured for a broker backend (its listeners run in a worker)', () => {
+    const ada = { email: 'ada@example.com', name: 'Ada', password: 'correct horse' };
+
+    /** Creates a user, reads it once, renames it behind the app's back and reads it again. */
+    async function nameReadAfterOutsideChange(app: TestApp['app'], container: TestApp['container']): Promise<string> {
+      const { id } = (await request(app).post('/users').send(ada).expect(201)).body as { id: number };
+      await request(app).get(`/users/${id}`).expect(200);
+      await container.connection.db.updateTable('users').set({ name: 'Changed elsewhere' }).where('id', '=', id).execute();
+      return ((await request(app).get(`/users/${id}`).expect(200)).body as { name: string }).name;
+    }
+
+    describe('memory, for comparison', () => {
+      const t = useTestApp();
+
+      it('when a row changes without a signal here, then the cached read is served', async () => {
+        expect(await nameReadAfterOutsideChange(t().app, t().container)).to.equal('Ada');
+      });
+    });
+
+    describe('redis', () => {
+      const t = useTestApp({ SIGNALS_BACKEND: 'redis' });
+
+      it('when a row changes (as a worker would change it), then the next read sees it: no read cache', async () => {
+        expect(await nameReadAfterOutsideChange(t().app, t().container)).to.equal('Changed elsewhere');
+      });
+
+      it('when /dev/mailbox is asked for, then it is not there: mail is sent by the worker', async () => {
+        await request(t().app).get('/dev/mailbox').expect(404);
+      });
     });
   });
 });
