@@ -93,7 +93,7 @@ function describeAcrossProcesses(broker: TestBroker): void {
       expect(await auditSignals(url, id)).to.deep.equal(['user.created']);
     });
 
-    it('when the worker gets SIGTERM, then it finishes and exits 0; the web process has no dev mailbox', async () => {
+    it('when the idle worker gets SIGTERM, then it logs it and exits 0; the web process has no dev mailbox', async () => {
       const { worker, url } = await startBoth();
       expect((await fetch(`${url}/dev/mailbox`)).status).to.equal(404);
       worker.child.kill('SIGTERM');
