@@ -1,11 +1,9 @@
 import type { App, AppDeps } from '../../src/app.js';
 import type { Container } from '../../src/container.js';
 import type { Logger } from '../../src/logger.js';
-import { UserRepository } from '../../src/repositories/user.repository.js';
-import type { CreateUserInput } from '../../src/services/user.service.js';
-import { UserService } from '../../src/services/user.service.js';
+import { UserRepository, type NewUserRow } from '../../src/repositories/user.repository.js';
+import { UserService, type CreateUserInput } from '../../src/services/user.service.js';
 import { userCreated } from '../../src/services/user.signals.js';
-import type { NewUserRow } from '../../src/repositories/user.repository.js';
 import { InProcessBackend, type BaseSignalBackend, type Signal } from '../../src/signals/index.js';
 
 export const VARIANTS = ['A', 'B', 'C'] as const;
