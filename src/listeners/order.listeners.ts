@@ -35,6 +35,7 @@ function connectOrderPlaced({ mailer, audit, products, handled }: OrderListenerD
       await products.reserve(items, { once: idempotencyKey(reserveStock.name, context) });
     }),
     orderPlaced.connectedTo(async function sendOrderConfirmation({ orderId, customerEmail, total }, context) {
+      // Marked after a successful send (at least once: a crash in between mails twice, never zero times).
       const text = `We received order ${orderId}; the total is ${cents(total)}.`;
       const mail = { to: customerEmail, subject: `Order ${orderId} confirmed`, text };
       await handled.atLeastOnce(idempotencyKey(sendOrderConfirmation.name, context), () => mailer.send(mail));

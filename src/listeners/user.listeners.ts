@@ -14,15 +14,19 @@ export interface UserListenerDeps {
   readonly handled: Pick<HandledMessageService, 'atLeastOnce'>;
 }
 
-/** Connects the receivers of the user signals; returns their scopes, to dispose. */
-// Every receiver with a side effect passes its name and the message id down (`once`), so that a
-// broker's redelivery of the same message does not apply the effect twice.
+/**
+ * Connects the receivers of the user signals; returns their scopes, to dispose. Every receiver
+ * with a side effect passes its name and the message id down (`once`), so that a broker's
+ * redelivery of the same message does not apply the effect twice.
+ */
 export function registerUserListeners({ mailer, cache, audit, handled }: UserListenerDeps): ConnectionScope[] {
   // Connected first: the next read must not see the old row, whatever fails after.
   const invalidations = cache === undefined ? [] : connectUserInvalidations(cache);
   return [
     ...invalidations,
     userCreated.connectedTo(async function sendWelcomeEmail({ email, name }, context) {
+      // Mail cannot share the database transaction: it is marked after the send, so a crash in
+      // between mails twice on redelivery; never zero times.
       const text = `Hello ${name}, your account is ready.`;
       await handled.atLeastOnce(idempotencyKey(sendWelcomeEmail.name, context), () =>
         mailer.send({ to: email, subject: `Welcome, ${name}`, text }),
