@@ -4,10 +4,12 @@ import type { AppConfig } from './config.js';
 import { connectDatabase, isDatabaseReady, type DatabaseConnection, type PostgresOptions } from './db/connection.js';
 import { createLogger, type Logger } from './logger.js';
 import { AuditRepository } from './repositories/audit.repository.js';
+import { HandledMessageRepository } from './repositories/handled-message.repository.js';
 import { OrderRepository } from './repositories/order.repository.js';
 import { ProductRepository } from './repositories/product.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { AuditService } from './services/audit.service.js';
+import { HandledMessageService } from './services/handled-message.service.js';
 import { DevMailbox, NodemailerMailer } from './services/mailer.js';
 import { OrderService } from './services/order.service.js';
 import { ProductService } from './services/product.service.js';
@@ -42,6 +44,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions = {}
   const inProcess = config.signalsBackend === 'memory';
   const cache = inProcess ? new ReadCache() : undefined;
   const products = new ProductRepository(db);
+  const handled = new HandledMessageService({ db, handled: new HandledMessageRepository(db) });
   const mailbox = config.nodeEnv === 'production' || !inProcess ? undefined : new DevMailbox();
   const transport = config.smtpUrl === undefined ? undefined : nodemailer.createTransport(config.smtpUrl);
   return {
@@ -53,8 +56,9 @@ export function buildContainer(config: AppConfig, options: ContainerOptions = {}
     mailer: new NodemailerMailer({ transport, mailbox, logger }),
     users: new UserService({ db, repository: new UserRepository(db), cache }),
     orders: new OrderService({ db, repository: new OrderRepository(db), products, cache }),
-    products: new ProductService({ db, products }),
-    audit: new AuditService({ audit: new AuditRepository(db) }),
+    products: new ProductService({ db, products, handled }),
+    audit: new AuditService({ audit: new AuditRepository(db), handled }),
+    handled,
     isReady: () => isDatabaseReady(db),
     close: () => db.destroy(),
   };

@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseConnection, DialectName } from './connection.js';
 import { createTables } from './migrations/0001-create-tables.js';
 import { seedProducts } from './migrations/0002-seed-products.js';
+import { createHandledMessages } from './migrations/0003-create-handled-messages.js';
 
 // Listed in code rather than read from a folder, so the same list works under tsx and from dist/.
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-create-tables': createTables(dialect),
     '0002-seed-products': seedProducts,
+    '0003-create-handled-messages': createHandledMessages,
   };
 }
 

@@ -7,6 +7,7 @@ export interface Database {
   orders: OrdersTable;
   orderItems: OrderItemsTable;
   auditEvents: AuditEventsTable;
+  handledMessages: HandledMessagesTable;
 }
 
 // Timestamps are ISO-8601 text so that SQLite and PostgreSQL return the same thing.
@@ -55,4 +56,11 @@ export interface AuditEventsTable {
   /** JSON text. */
   data: string;
   createdAt: string;
+}
+
+/** One row per message a receiver has handled; the primary key is `(receiver, messageId)`. */
+export interface HandledMessagesTable {
+  receiver: string;
+  messageId: string;
+  handledAt: string;
 }

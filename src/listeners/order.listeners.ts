@@ -1,4 +1,5 @@
 import type { AuditService } from '../services/audit.service.js';
+import { idempotencyKey, type HandledMessageService } from '../services/handled-message.service.js';
 import type { Mailer } from '../services/mailer.js';
 import { orderCanceled, orderPlaced, orderShipped } from '../services/order.signals.js';
 import type { ProductService } from '../services/product.service.js';
@@ -11,46 +12,71 @@ export interface OrderListenerDeps {
   readonly cache?: ReadCache;
   readonly audit: Pick<AuditService, 'record'>;
   readonly products: Pick<ProductService, 'reserve' | 'release'>;
+  /** Skips mail a redelivered message already sent. */
+  readonly handled: Pick<HandledMessageService, 'atLeastOnce'>;
 }
 
 const cents = (amount: number): string => `${(amount / 100).toFixed(2)}`;
 
-/** Connects the receivers of the order signals; returns their scopes, to dispose. */
-export function registerOrderListeners({ mailer, cache, audit, products }: OrderListenerDeps): ConnectionScope[] {
+/**
+ * Connects the receivers of the order signals; returns their scopes, to dispose. Every receiver
+ * with a side effect passes its name and the message id down (`once`), so that a broker's
+ * redelivery of the same message does not apply the effect twice.
+ */
+export function registerOrderListeners(deps: OrderListenerDeps): ConnectionScope[] {
   // Connected first: the next read must not see the old order, whatever fails after.
-  const invalidations = cache === undefined ? [] : connectOrderInvalidations(cache);
+  const invalidations = deps.cache === undefined ? [] : connectOrderInvalidations(deps.cache);
+  return [...invalidations, ...connectOrderPlaced(deps), ...connectOrderShipped(deps), ...connectOrderCanceled(deps)];
+}
+
+function connectOrderPlaced({ mailer, audit, products, handled }: OrderListenerDeps): ConnectionScope[] {
   return [
-    ...invalidations,
-    orderPlaced.connectedTo(async function reserveStock({ items }) {
-      await products.reserve(items);
+    orderPlaced.connectedTo(async function reserveStock({ items }, context) {
+      await products.reserve(items, { once: idempotencyKey(reserveStock.name, context) });
     }),
-    orderPlaced.connectedTo(async function sendOrderConfirmation({ orderId, customerEmail, total }) {
+    orderPlaced.connectedTo(async function sendOrderConfirmation({ orderId, customerEmail, total }, context) {
+      // Marked after a successful send (at least once: a crash in between mails twice, never zero times).
       const text = `We received order ${orderId}; the total is ${cents(total)}.`;
-      await mailer.send({ to: customerEmail, subject: `Order ${orderId} confirmed`, text });
+      const mail = { to: customerEmail, subject: `Order ${orderId} confirmed`, text };
+      await handled.atLeastOnce(idempotencyKey(sendOrderConfirmation.name, context), () => mailer.send(mail));
     }),
-    orderPlaced.connectedTo(async function auditOrderPlaced({ orderId, ...data }) {
-      await audit.record(orderPlaced.name, 'order', orderId, data);
+    orderPlaced.connectedTo(async function auditOrderPlaced({ orderId, ...data }, context) {
+      await audit.record(orderPlaced.name, 'order', orderId, data, { once: idempotencyKey(auditOrderPlaced.name, context) });
     }),
-    orderShipped.connectedTo(async function sendTrackingEmail({ orderId, customerEmail, trackingNumber }) {
+  ];
+}
+
+function connectOrderShipped({ mailer, audit, handled }: OrderListenerDeps): ConnectionScope[] {
+  return [
+    orderShipped.connectedTo(async function sendTrackingEmail({ orderId, customerEmail, trackingNumber }, context) {
       const text = `Order ${orderId} is on its way; tracking number ${trackingNumber}.`;
-      await mailer.send({ to: customerEmail, subject: `Order ${orderId} shipped`, text });
+      const mail = { to: customerEmail, subject: `Order ${orderId} shipped`, text };
+      await handled.atLeastOnce(idempotencyKey(sendTrackingEmail.name, context), () => mailer.send(mail));
     }),
-    orderShipped.connectedTo(async function auditOrderShipped({ orderId, trackingNumber }) {
-      await audit.record(orderShipped.name, 'order', orderId, { trackingNumber });
+    orderShipped.connectedTo(async function auditOrderShipped({ orderId, trackingNumber }, context) {
+      const once = idempotencyKey(auditOrderShipped.name, context);
+      await audit.record(orderShipped.name, 'order', orderId, { trackingNumber }, { once });
     }),
-    orderCanceled.connectedTo(async function releaseStock({ items }) {
-      await products.release(items);
+  ];
+}
+
+function connectOrderCanceled({ mailer, audit, products, handled }: OrderListenerDeps): ConnectionScope[] {
+  return [
+    orderCanceled.connectedTo(async function releaseStock({ items }, context) {
+      await products.release(items, { once: idempotencyKey(releaseStock.name, context) });
     }),
-    orderCanceled.connectedTo(async function refundPayment({ orderId, paymentId, total }) {
+    orderCanceled.connectedTo(async function refundPayment({ orderId, paymentId, total }, context) {
       // The demo has no payment provider: the refund is the audit record of it.
-      await audit.record('order.refunded', 'order', orderId, { paymentId, amount: total });
+      const once = idempotencyKey(refundPayment.name, context);
+      await audit.record('order.refunded', 'order', orderId, { paymentId, amount: total }, { once });
     }),
-    orderCanceled.connectedTo(async function sendCancellationEmail({ orderId, customerEmail, total }) {
+    orderCanceled.connectedTo(async function sendCancellationEmail({ orderId, customerEmail, total }, context) {
       const text = `Order ${orderId} is canceled; ${cents(total)} will be refunded.`;
-      await mailer.send({ to: customerEmail, subject: `Order ${orderId} canceled`, text });
+      const mail = { to: customerEmail, subject: `Order ${orderId} canceled`, text };
+      await handled.atLeastOnce(idempotencyKey(sendCancellationEmail.name, context), () => mailer.send(mail));
     }),
-    orderCanceled.connectedTo(async function auditOrderCanceled({ orderId, ...data }) {
-      await audit.record(orderCanceled.name, 'order', orderId, data);
+    orderCanceled.connectedTo(async function auditOrderCanceled({ orderId, ...data }, context) {
+      await audit.record(orderCanceled.name, 'order', orderId, data, { once: idempotencyKey(auditOrderCanceled.name, context) });
     }),
   ];
 }

@@ -19,6 +19,10 @@ export interface AuditQuery {
 export class AuditRepository {
   constructor(private readonly db: Db) {}
 
+  withExecutor(executor: Db): AuditRepository {
+    return new AuditRepository(executor);
+  }
+
   async insert(event: Omit<AuditEvent, 'createdAt'>): Promise<void> {
     const row = { ...event, data: JSON.stringify(event.data ?? null), createdAt: now() };
     await this.db.insertInto('auditEvents').values(row).execute();

@@ -10,6 +10,8 @@ export interface ListenerFixture {
   readonly mailer: { send: sinon.SinonStub };
   readonly audit: { record: sinon.SinonStub };
   readonly products: { reserve: sinon.SinonStub; release: sinon.SinonStub };
+  /** Runs the effect it is given, as the real one does for a message not handled yet. */
+  readonly handled: { atLeastOnce: sinon.SinonStub };
   readonly cache: ReadCache;
   /** What `registerListeners` returned. */
   readonly dispose: () => void;
@@ -24,6 +26,7 @@ export function useListeners(): () => ListenerFixture {
       mailer: { send: sinon.stub().resolves() },
       audit: { record: sinon.stub().resolves() },
       products: { reserve: sinon.stub().resolves(), release: sinon.stub().resolves() },
+      handled: { atLeastOnce: sinon.stub().callsFake((_key: unknown, effect: () => Promise<void>) => effect()) },
       cache: new ReadCache(),
     };
     current = { ...fakes, dispose: registerListeners(fakes) };

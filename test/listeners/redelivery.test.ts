@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { orderPlaced } from '../../src/services/order.signals.js';
+import { userCreated } from '../../src/services/user.signals.js';
+import type { Signal } from '../../src/signals/index.js';
+import { useTestApp } from '../support/test-app.js';
+
+/**
+ * Runs the app's receiver `name` as a broker backend would on a redelivery: the same payload and
+ * message id, with the attempt counted up.
+ */
+async function deliver<T>(signal: Signal<T>, name: string, payload: T, attempt: number, messageId = 'msg-1'): Promise<void> {
+  const receiver = signal.receivers.find((candidate) => candidate.name === name);
+  if (receiver === undefined) throw new Error(`No receiver ${name} on ${signal.name}`);
+  const context = { signal, abortSignal: new AbortController().signal, messageId, attempt };
+  await receiver(payload, context);
+}
+
+describe('the listeners on a redelivered message', () => {
+  const t = useTestApp();
+  const ada = { id: 1, email: 'ada@example.com', name: 'Ada' };
+  const order = { orderId: 7, customerEmail: 'ada@example.com', total: 2500, items: [{ sku: 'WIDGET-1', quantity: 2 }] };
+
+  it('when auditUserCreated gets the same message twice, then GET /audit-events shows one row', async () => {
+    await deliver(userCreated, 'auditUserCreated', ada, 1);
+    await deliver(userCreated, 'auditUserCreated', ada, 2);
+    const events = (await request(t().app).get('/audit-events?entity=user&entityId=1').expect(200)).body as unknown[];
+    expect(events).to.have.length(1);
+  });
+
+  it('when reserveStock gets the same message twice, then GET /products shows the stock reserved once', async () => {
+    await deliver(orderPlaced, 'reserveStock', order, 1);
+    await deliver(orderPlaced, 'reserveStock', order, 2);
+    const products = (await request(t().app).get('/products').expect(200)).body as { sku: string; reserved: number }[];
+    expect(products.find((product) => product.sku === 'WIDGET-1')?.reserved).to.equal(2);
+  });
+
+  it('when sendWelcomeEmail gets the same message twice, then one welcome mail is in the mailbox', async () => {
+    await deliver(userCreated, 'sendWelcomeEmail', ada, 1);
+    await deliver(userCreated, 'sendWelcomeEmail', ada, 2);
+    const mails = (await request(t().app).get('/dev/mailbox').expect(200)).body as { subject: string }[];
+    expect(mails.map((mail) => mail.subject)).to.deep.equal(['Welcome, Ada']);
+  });
+
+  it('when the message ids differ, then each delivery applies its effect', async () => {
+    await deliver(userCreated, 'auditUserCreated', ada, 1);
+    await deliver(userCreated, 'auditUserCreated', ada, 1, 'msg-2');
+    const events = (await request(t().app).get('/audit-events?entity=user&entityId=1').expect(200)).body as unknown[];
+    expect(events).to.have.length(2);
+  });
+});

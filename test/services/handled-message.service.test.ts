@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+import { AuditRepository } from '../../src/repositories/audit.repository.js';
+import { HandledMessageRepository } from '../../src/repositories/handled-message.repository.js';
+import { ProductRepository } from '../../src/repositories/product.repository.js';
+import { AuditService } from '../../src/services/audit.service.js';
+import { HandledMessageService } from '../../src/services/handled-message.service.js';
+import { ProductService } from '../../src/services/product.service.js';
+import { describeOnEachDatabase } from '../support/databases.js';
+
+const key = { receiver: 'auditUserCreated', messageId: 'msg-1' };
+
+describeOnEachDatabase('Handling a message once', (connection) => {
+  const build = () => {
+    const { db } = connection();
+    const handledMessages = new HandledMessageRepository(db);
+    const handled = new HandledMessageService({ db, handled: handledMessages });
+    const auditEvents = new AuditRepository(db);
+    const audit = new AuditService({ audit: auditEvents, handled });
+    const products = new ProductService({ db, products: new ProductRepository(db), handled });
+    return { handledMessages, handled, auditEvents, audit, products };
+  };
+  const reservedWidgets = async (products: ProductService): Promise<number | undefined> =>
+    (await products.list()).find((product) => product.sku === 'WIDGET-1')?.reserved;
+
+  it('when the same message is handled twice, then one audit row is written', async () => {
+    const { audit } = build();
+    await audit.record('user.created', 'user', 1, { name: 'Ada' }, { once: key });
+    await audit.record('user.created', 'user', 1, { name: 'Ada' }, { once: key });
+    expect(await audit.list({ entity: 'user', entityId: 1 })).to.have.length(1);
+  });
+
+  it('when two receivers handle the same message, then each applies its effect once', async () => {
+    const { audit } = build();
+    await audit.record('user.created', 'user', 1, {}, { once: key });
+    await audit.record('user.created', 'user', 1, {}, { once: { ...key, receiver: 'auditAgain' } });
+    expect(await audit.list({ entity: 'user', entityId: 1 })).to.have.length(2);
+  });
+
+  it('when no key is given (the in-process backend), then every call writes its row and nothing is marked', async () => {
+    const { audit, handledMessages } = build();
+    await audit.record('user.created', 'user', 1, {});
+    await audit.record('user.created', 'user', 1, {});
+    expect(await audit.list({ entity: 'user', entityId: 1 })).to.have.length(2);
+    expect(await handledMessages.has(key)).to.equal(false);
+  });
+
+  it('when the effect fails, then no mark is written and a retry applies it', async () => {
+    const { handled, handledMessages, auditEvents, audit } = build();
+    const failing = handled.once(key, async (trx) => {
+      await auditEvents.withExecutor(trx).insert({ signal: 'user.created', entity: 'user', entityId: 1, data: {} });
+      throw new Error('disk full');
+    });
+    const error: unknown = await failing.catch((thrown: unknown) => thrown);
+    expect(error).to.have.property('message', 'disk full');
+    expect(await handledMessages.has(key)).to.equal(false);
+    expect(await audit.list({})).to.have.length(0);
+    await audit.record('user.created', 'user', 1, {}, { once: key });
+    expect(await audit.list({})).to.have.length(1);
+    expect(await handledMessages.has(key)).to.equal(true);
+  });
+
+  it('when the same order.placed message reserves stock twice, then the stock is reserved once', async () => {
+    const { products } = build();
+    const once = { receiver: 'reserveStock', messageId: 'msg-2' };
+    await products.reserve([{ sku: 'WIDGET-1', quantity: 2 }], { once });
+    await products.reserve([{ sku: 'WIDGET-1', quantity: 2 }], { once });
+    expect(await reservedWidgets(products)).to.equal(2);
+  });
+
+  it('when the same order.canceled message releases stock twice, then the stock is released once', async () => {
+    const { products } = build();
+    await products.reserve([{ sku: 'WIDGET-1', quantity: 3 }]);
+    const once = { receiver: 'releaseStock', messageId: 'msg-3' };
+    await products.release([{ sku: 'WIDGET-1', quantity: 2 }], { once });
+    await products.release([{ sku: 'WIDGET-1', quantity: 2 }], { once });
+    expect(await reservedWidgets(products)).to.equal(1);
+  });
+
+  describe('atLeastOnce() (mail)', () => {
+    it('when the message was sent already, then it is not sent again', async () => {
+      const { handled } = build();
+      const sent: string[] = [];
+      const send = (): Promise<void> => Promise.resolve(void sent.push('welcome'));
+      await handled.atLeastOnce(key, send);
+      await handled.atLeastOnce(key, send);
+      expect(sent).to.deep.equal(['welcome']);
+    });
+
+    it('when sending fails, then no mark is written and the retry sends it', async () => {
+      const { handled, handledMessages } = build();
+      const failing = handled.atLeastOnce(key, () => Promise.reject(new Error('SMTP down')));
+      const error: unknown = await failing.catch((thrown: unknown) => thrown);
+      expect(error).to.have.property('message', 'SMTP down');
+      expect(await handledMessages.has(key)).to.equal(false);
+      const sent: string[] = [];
+      await handled.atLeastOnce(key, () => Promise.resolve(void sent.push('welcome')));
+      expect(sent).to.deep.equal(['welcome']);
+    });
+  });
+});
