@@ -1,10 +1,9 @@
-import { BaseSignalBackend } from './backend.js';
+import { RegistryBackend } from './registry-backend.js';
 import { DispatchContext } from './context.js';
 import { ReceiverTimeoutError, toError } from './errors.js';
 import { getDefaultSignalLogger, logReceiverFailure, type SignalLogger } from './logger.js';
-import { ReceiverRegistry } from './receiver-registry.js';
 import type { Signal } from './signal.js';
-import type { ConnectOptions, Receiver, ReceiverSettledEvent } from './types.js';
+import type { Receiver, ReceiverSettledEvent } from './types.js';
 
 /** Options for {@link InProcessBackend}. */
 export interface InProcessBackendOptions {
@@ -25,8 +24,7 @@ export interface InProcessBackendOptions {
  * connecting or disconnecting during a send affects the next one. Failures are caught,
  * logged and returned; `send` never rejects.
  */
-export class InProcessBackend extends BaseSignalBackend {
-  readonly #registry = new ReceiverRegistry();
+export class InProcessBackend extends RegistryBackend {
   readonly #logger: SignalLogger | undefined;
   readonly #timeoutMs: number | undefined;
   readonly #observer: InProcessBackendOptions['onReceiverSettled'];
@@ -43,24 +41,12 @@ export class InProcessBackend extends BaseSignalBackend {
   }
 
   override send<T>(signal: Signal<T>, payload: T): Promise<Error[]> {
-    const receivers = this.#registry.get<T>(signal);
+    const receivers = this.registry.get<T>(signal);
     if (receivers.length === 0) return Promise.resolve([]);
     if (this.#timeoutMs === undefined && this.#observer === undefined) {
       return this.#dispatch(signal, payload, receivers);
     }
     return this.#dispatchSupervised(signal, payload, receivers);
-  }
-
-  override connect<T>(signal: Signal<T>, receiver: Receiver<T>, options?: ConnectOptions): boolean {
-    return this.#registry.add(signal, receiver, options);
-  }
-
-  override disconnect<T>(signal: Signal<T>, receiver: Receiver<T>): boolean {
-    return this.#registry.remove(signal, receiver);
-  }
-
-  override receivers<T>(signal: Signal<T>): Receiver<T>[] {
-    return [...this.#registry.get<T>(signal)];
   }
 
   /**
@@ -149,7 +135,7 @@ export class InProcessBackend extends BaseSignalBackend {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new ReceiverTimeoutError(signal.name, this.#registry.nameOf(signal, receiver), timeoutMs);
+        const error = new ReceiverTimeoutError(signal.name, this.registry.nameOf(signal, receiver), timeoutMs);
         context.abort(error);
         reject(error);
       }, timeoutMs);
@@ -159,7 +145,7 @@ export class InProcessBackend extends BaseSignalBackend {
 
   #notify<T>(signal: Signal<T>, receiver: Receiver<T>, durationMs: number, error: Error | undefined): void {
     if (this.#observer === undefined) return;
-    const receiverName = this.#registry.nameOf(signal, receiver);
+    const receiverName = this.registry.nameOf(signal, receiver);
     try {
       this.#observer({ signal, receiver: receiver as unknown as Receiver<never>, receiverName, durationMs, error });
     } catch (thrown) {
@@ -168,7 +154,7 @@ export class InProcessBackend extends BaseSignalBackend {
   }
 
   #failure<T>(signal: Signal<T>, receiver: Receiver<T>, thrown: unknown): Error {
-    const receiverName = this.#registry.nameOf(signal, receiver);
+    const receiverName = this.registry.nameOf(signal, receiver);
     const error = toError(thrown, signal.name, receiverName);
     logReceiverFailure(this.#log, signal.name, receiverName, error);
     return error;

@@ -1,7 +1,6 @@
-import { BaseSignalBackend } from './backend.js';
-import { ReceiverRegistry } from './receiver-registry.js';
+import { RegistryBackend } from './registry-backend.js';
 import type { Signal } from './signal.js';
-import type { AnySignal, ConnectOptions, Receiver } from './types.js';
+import type { AnySignal } from './types.js';
 
 /** One send seen by a {@link RecordingBackend}. */
 export interface DispatchedSignal<T = unknown> {
@@ -19,27 +18,14 @@ export interface DispatchedSignal<T = unknown> {
  * await withBackend(recorder, () => users.create(input));
  * expect(recorder.payloadsOf(userCreated)).to.deep.equal([{ id: 1, email, name }]);
  */
-export class RecordingBackend extends BaseSignalBackend {
+export class RecordingBackend extends RegistryBackend {
   /** Every send, in order. */
   readonly dispatched: DispatchedSignal[] = [];
-  readonly #registry = new ReceiverRegistry();
 
   /** Records the send; returns no errors, since no receiver runs. */
   override send<T>(signal: Signal<T>, payload: T): Promise<Error[]> {
     this.dispatched.push({ signal, payload });
     return Promise.resolve([]);
-  }
-
-  override connect<T>(signal: Signal<T>, receiver: Receiver<T>, options?: ConnectOptions): boolean {
-    return this.#registry.add(signal, receiver, options);
-  }
-
-  override disconnect<T>(signal: Signal<T>, receiver: Receiver<T>): boolean {
-    return this.#registry.remove(signal, receiver);
-  }
-
-  override receivers<T>(signal: Signal<T>): Receiver<T>[] {
-    return [...this.#registry.get<T>(signal)];
   }
 
   /** The payloads sent on `signal`, in order. */
