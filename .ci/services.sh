@@ -5,13 +5,29 @@ set -uo pipefail
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-wait_for() {
-  local name=$1 port=$2 deadline=$((SECONDS + 60))
-  until port_open "$port"; do
-    if ((SECONDS > deadline)); then echo "ci: $name did not come up on 127.0.0.1:$port" >&2; return 1; fi
+# An open port is not enough for RabbitMQ: while it recovers (or when it is stuck) it accepts
+# TCP but never answers the AMQP header. Connection.Start is a method frame: first byte 1.
+amqp_answers() {
+  timeout 5 bash -c '
+    exec 3<>/dev/tcp/127.0.0.1/5672 || exit 1
+    printf "AMQP\x00\x00\x09\x01" >&3
+    IFS= read -r -N 1 -t 4 byte <&3 && [ "$byte" = $'"'"'\x01'"'"' ]' 2>/dev/null
+}
+
+wait_until() {
+  local name=$1 seconds=$2 check=$3 deadline=$((SECONDS + $2))
+  until $check; do
+    if ((SECONDS > deadline)); then echo "ci: $name did not answer within ${seconds}s" >&2; return 1; fi
     sleep 1
   done
-  echo "ci: $name is up on 127.0.0.1:$port"
+  echo "ci: $name is up"
+}
+
+restart_rabbitmq() {
+  echo "ci: RabbitMQ does not answer AMQP; restarting it"
+  pkill -9 -f 'beam.smp.*rabbit' || true
+  sleep 2
+  rabbitmq-server -detached || true
 }
 
 if ! port_open 5432 && command -v pg_ctlcluster >/dev/null; then
@@ -25,7 +41,10 @@ if ! port_open 5672 && command -v rabbitmq-server >/dev/null; then
 fi
 
 status=0
-wait_for PostgreSQL 5432 || status=1
-wait_for Redis 6379 || status=1
-wait_for RabbitMQ 5672 || status=1
+wait_until PostgreSQL 60 'port_open 5432' || status=1
+wait_until Redis 60 'port_open 6379' || status=1
+if ! wait_until RabbitMQ 60 amqp_answers; then
+  restart_rabbitmq
+  wait_until RabbitMQ 180 amqp_answers || status=1
+fi
 exit $status

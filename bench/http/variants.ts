@@ -1,8 +1,8 @@
 import type { App, AppDeps } from '../../src/app.js';
 import type { Container } from '../../src/container.js';
 import type { Logger } from '../../src/logger.js';
-import { UserRepository, type NewUserRow } from '../../src/repositories/user.repository.js';
-import { UserService, type CreateUserInput } from '../../src/services/user.service.js';
+import { UserRepository } from '../../src/repositories/user.repository.js';
+import { UserService, type CreateUserInput, type PreparedUser } from '../../src/services/user.service.js';
 import { userCreated } from '../../src/services/user.signals.js';
 import { InProcessBackend, type BaseSignalBackend, type Signal } from '../../src/signals/index.js';
 
@@ -51,7 +51,7 @@ export const VARIANT_SPECS: Record<VariantName, Variant> = {
  * run (BENCH_HTTP_HASH=stub), where the hash no longer hides everything else in a request.
  */
 class StubHashUserService extends UserService {
-  protected override beforeCreate({ password, ...user }: CreateUserInput): Promise<NewUserRow> {
+  protected override prepareCreate({ password, ...user }: CreateUserInput): Promise<PreparedUser> {
     return Promise.resolve({ ...user, passwordHash: `bench-stub$${password.length}` });
   }
 }

@@ -13,13 +13,16 @@ export interface CrudServiceDeps<TRepository> {
 /**
  * Create, update and delete inside one transaction each, with hooks around the write.
  *
+ * - `prepareCreate` runs before the transaction opens: slow work that needs no database (hashing
+ *   a password) must not hold a connection, which on SQLite is the only one.
  * - `before*` hooks run inside the transaction (they get it as `trx`): they may transform the
  *   input or throw, which rolls back and fires nothing.
  * - `after*` hooks run only after the commit; that is where a service sends its signals.
  *
- * `TCreate`/`TUpdate` are what callers pass, `TInsert`/`TChanges` what the repository writes.
+ * `TCreate`/`TUpdate` are what callers pass, `TPrepared` what `prepareCreate` makes of `TCreate`
+ * (the same unless a service overrides it), `TInsert`/`TChanges` what the repository writes.
  */
-export abstract class BaseCrudService<TEntity, TCreate, TUpdate, TInsert, TChanges> {
+export abstract class BaseCrudService<TEntity, TCreate, TUpdate, TInsert, TChanges, TPrepared = TCreate> {
   /** Used in messages and cache keys: `'user'`. */
   protected abstract readonly entityName: string;
   protected readonly db: Db;
@@ -32,7 +35,11 @@ export abstract class BaseCrudService<TEntity, TCreate, TUpdate, TInsert, TChang
     this.cache = deps.cache;
   }
 
-  protected abstract beforeCreate(input: TCreate, trx: Db): Promise<TInsert> | TInsert;
+  /** Default: the input as it is. A service whose `TPrepared` differs must override it. */
+  protected prepareCreate(input: TCreate): Promise<TPrepared> | TPrepared {
+    return input as unknown as TPrepared;
+  }
+  protected abstract beforeCreate(input: TPrepared, trx: Db): Promise<TInsert> | TInsert;
   protected abstract beforeUpdate(id: number, input: TUpdate, current: TEntity, trx: Db): Promise<TChanges> | TChanges;
   protected beforeDelete(_id: number, _trx: Db): Promise<void> | void {}
   protected afterCreate(_entity: TEntity): Promise<void> | void {}
@@ -40,8 +47,9 @@ export abstract class BaseCrudService<TEntity, TCreate, TUpdate, TInsert, TChang
   protected afterDelete(_id: number): Promise<void> | void {}
 
   async create(input: TCreate): Promise<TEntity> {
+    const prepared = await this.prepareCreate(input);
     const entity = await this.db.transaction().execute(async (trx) => {
-      const row = await this.beforeCreate(input, trx);
+      const row = await this.beforeCreate(prepared, trx);
       return this.repository.withExecutor(trx).insert(row);
     });
     await this.afterCreate(entity);

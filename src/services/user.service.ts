@@ -11,18 +11,33 @@ export interface CreateUserInput {
 
 export type UpdateUserInput = UserChanges;
 
+/** A new user once its password is hashed. */
+export type PreparedUser = Omit<CreateUserInput, 'password'> & { passwordHash: string };
+
 const TRACKED_FIELDS = ['email', 'name'] as const;
 
 /** Users: the password is hashed before the write and never leaves the repository. */
-export class UserService extends BaseCrudService<User, CreateUserInput, UpdateUserInput, NewUserRow, UserChanges> {
+export class UserService extends BaseCrudService<
+  User,
+  CreateUserInput,
+  UpdateUserInput,
+  NewUserRow,
+  UserChanges,
+  PreparedUser
+> {
   protected readonly entityName = 'user';
 
   constructor(deps: CrudServiceDeps<UserRepository>) {
     super(deps);
   }
 
-  protected override async beforeCreate({ password, ...user }: CreateUserInput): Promise<NewUserRow> {
+  /** scrypt costs tens of milliseconds: done before the transaction, which would wait on it. */
+  protected override async prepareCreate({ password, ...user }: CreateUserInput): Promise<PreparedUser> {
     return { ...user, passwordHash: await hashPassword(password) };
+  }
+
+  protected override beforeCreate(user: PreparedUser): NewUserRow {
+    return user;
   }
 
   protected override beforeUpdate(_id: number, input: UpdateUserInput): UserChanges {

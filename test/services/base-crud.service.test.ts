@@ -12,6 +12,14 @@ class ProbeService extends BaseCrudService<User, NewUserRow, UserChanges, NewUse
   protected readonly entityName = 'user';
   readonly calls: string[] = [];
   failBeforeCreate = false;
+  /** When set, prepareCreate waits for it: the test reads the database meanwhile. */
+  preparing: Promise<void> | undefined;
+
+  protected override async prepareCreate(input: NewUserRow): Promise<NewUserRow> {
+    this.calls.push('prepareCreate');
+    await this.preparing;
+    return input;
+  }
 
   protected override beforeCreate(input: NewUserRow): NewUserRow {
     this.calls.push('beforeCreate');
@@ -60,7 +68,17 @@ describe('BaseCrudService', () => {
   describe('create()', () => {
     it('when the write succeeds, then afterCreate runs once, after the before-hook, with the stored entity', async () => {
       const user = await service.create(row);
-      expect(service.calls).to.deep.equal(['beforeCreate', `afterCreate:${user.id}`]);
+      expect(service.calls).to.deep.equal(['prepareCreate', 'beforeCreate', `afterCreate:${user.id}`]);
+    });
+
+    it('when prepareCreate is slow, then the database answers other queries meanwhile', async () => {
+      let finishPreparing = (): void => undefined;
+      service.preparing = new Promise((resolve) => (finishPreparing = resolve));
+      const creating = service.create(row);
+      expect(await count()).to.equal(0);
+      finishPreparing();
+      await creating;
+      expect(await count()).to.equal(1);
     });
 
     it('when the before-hook throws, then nothing is written and no after-hook runs', async () => {
@@ -68,7 +86,7 @@ describe('BaseCrudService', () => {
       const error: unknown = await service.create(row).catch((thrown: unknown) => thrown);
       expect(error).to.be.instanceOf(Error).with.property('message', 'rejected by the hook');
       expect(await count()).to.equal(0);
-      expect(service.calls).to.deep.equal(['beforeCreate']);
+      expect(service.calls).to.deep.equal(['prepareCreate', 'beforeCreate']);
     });
 
     it('when the write fails after a first statement, then the transaction rolls back and no after-hook runs', async () => {
@@ -83,7 +101,7 @@ describe('BaseCrudService', () => {
       await service.create(row).catch(() => undefined);
       sinon.restore();
       expect(await count()).to.equal(0);
-      expect(service.calls).to.deep.equal(['beforeCreate']);
+      expect(service.calls).to.deep.equal(['prepareCreate', 'beforeCreate']);
     });
   });
 
@@ -91,7 +109,7 @@ describe('BaseCrudService', () => {
     it('when the entity exists, then afterUpdate gets it and the previous version', async () => {
       const { id } = await service.create(row);
       await service.update(id, { name: 'Ada L' });
-      expect(service.calls.slice(2)).to.deep.equal(['beforeUpdate', 'afterUpdate:Ada->Ada L']);
+      expect(service.calls.slice(3)).to.deep.equal(['beforeUpdate', 'afterUpdate:Ada->Ada L']);
     });
 
     it('when there is no entity, then it throws NotFoundError before any hook', async () => {

@@ -100,6 +100,8 @@ async function withRedis<R>(work: (redis: ReturnType<typeof createClient>) => Pr
 
 async function withRabbit<R>(work: (rabbit: Connection) => Promise<R>): Promise<R> {
   const rabbit = new Connection({ url: AMQP_URL, retryLow: 100 });
+  // Connection trouble also rejects the work below; unheard, the event would crash the run.
+  rabbit.on('error', () => undefined);
   try {
     return await work(rabbit);
   } finally {
