@@ -16,8 +16,9 @@ const CONSUMING = /Consuming signal '([^']+)' for receiver (\w+)/;
 /** Every signal the worker consumed, with its receivers, as its log listed them: what to clean up. */
 function consumedSignals(worker: AppProcess): Map<string, string[]> {
   const signals = new Map<string, string[]>();
-  for (const [, signal = '', receiver = ''] of worker.lines.flatMap((line) => CONSUMING.exec(line) ?? [])) {
-    signals.set(signal, [...(signals.get(signal) ?? []), receiver]);
+  for (const line of worker.lines) {
+    const [, signal, receiver] = CONSUMING.exec(line) ?? [];
+    if (signal !== undefined && receiver !== undefined) signals.set(signal, [...(signals.get(signal) ?? []), receiver]);
   }
   return signals;
 }
