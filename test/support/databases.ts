@@ -1,62 +1,85 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { connectDatabase, type DatabaseConnection } from '../../src/db/connection.js';
+import type { DatabaseConfig } from '../../src/config.js';
+import { connectDatabase, type DatabaseConnection, type PostgresOptions } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
-interface OpenDatabase {
-  readonly connection: DatabaseConnection;
-  close(): Promise<void>;
+/** A database a test may use: its config, the Postgres schema it lives in, and how to drop it. */
+export interface TestDatabase {
+  readonly config: DatabaseConfig;
+  readonly postgres: PostgresOptions;
+  drop(): Promise<void>;
 }
 
-interface Target {
-  readonly name: string;
+export interface DatabaseTarget {
+  readonly name: 'SQLite' | 'PostgreSQL';
   /** Why the target cannot be used here, or `undefined` when it can. */
   unavailable(): Promise<string | undefined>;
-  open(): Promise<OpenDatabase>;
+  /** A fresh, empty database (not migrated). */
+  create(): Promise<TestDatabase>;
 }
 
-const sqlite: Target = {
+/** The PostgreSQL server the suites use, from `TEST_DATABASE_URL`. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+export const sqliteTarget: DatabaseTarget = {
   name: 'SQLite',
   unavailable: () => Promise.resolve(undefined),
-  async open() {
-    const connection = connectDatabase({ kind: 'sqlite', filename: ':memory:' });
-    await migrateToLatest(connection);
-    return { connection, close: () => connection.db.destroy() };
-  },
+  create: () => Promise.resolve({ config: { kind: 'sqlite', filename: ':memory:' }, postgres: {}, drop: async () => {} }),
 };
 
-function postgres(url: string | undefined): Target {
-  const admin = async <T>(run: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-    await client.connect();
-    try {
-      return await run(client);
-    } finally {
-      await client.end();
-    }
-  };
+/** Runs `run` on a short-lived admin connection to `url`. */
+export async function withPostgresClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function postgresTarget(url: string | undefined = TEST_DATABASE_URL): DatabaseTarget {
   return {
     name: 'PostgreSQL',
     async unavailable() {
       if (url === undefined) return 'TEST_DATABASE_URL is not set';
-      return admin((client) => client.query('select 1')).then(
+      return withPostgresClient(url, (client) => client.query('select 1')).then(
         () => undefined,
         (error: unknown) => `PostgreSQL at TEST_DATABASE_URL is unreachable: ${String(error)}`,
       );
     },
-    async open() {
+    async create() {
       // One schema per test, so that concurrent runs and tests never see each other's rows.
       const schema = `test_${randomBytes(6).toString('hex')}`;
-      await admin((client) => client.query(`create schema ${schema}`));
-      const connection = connectDatabase({ kind: 'postgres', url: url ?? '' }, { schema });
-      await migrateToLatest(connection);
-      const close = async (): Promise<void> => {
-        await connection.db.destroy();
-        await admin((client) => client.query(`drop schema ${schema} cascade`));
+      const admin = url ?? '';
+      await withPostgresClient(admin, (client) => client.query(`create schema ${schema}`));
+      return {
+        config: { kind: 'postgres', url: admin },
+        postgres: { schema },
+        drop: () => withPostgresClient(admin, (client) => client.query(`drop schema ${schema} cascade`)).then(() => {}),
       };
-      return { connection, close };
     },
   };
+}
+
+/**
+ * A mocha `before` hook for a suite on `target`: skips it with the reason printed when the
+ * target is unusable, or fails it when `REQUIRE_SERVICES=1`.
+ */
+export function requireDatabase(target: DatabaseTarget, title: string): (this: Mocha.Context) => Promise<void> {
+  return async function () {
+    const reason = await target.unavailable();
+    if (reason === undefined) return;
+    if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${reason} (REQUIRE_SERVICES=1)`);
+    process.stderr.write(`    skipping ${title} on ${target.name}: ${reason}\n`);
+    this.skip();
+  };
+}
+
+/** The targets every database suite runs on: SQLite always, PostgreSQL when configured. */
+export function databaseTargets(): DatabaseTarget[] {
+  return [sqliteTarget, postgresTarget()];
 }
 
 /**
@@ -65,21 +88,19 @@ function postgres(url: string | undefined): Target {
  * `REQUIRE_SERVICES=1`. Each test gets a fresh, migrated database.
  */
 export function describeOnEachDatabase(title: string, body: (connection: () => DatabaseConnection) => void): void {
-  for (const target of [sqlite, postgres(process.env.TEST_DATABASE_URL)]) {
+  for (const target of databaseTargets()) {
     describe(`${title} on ${target.name}`, function () {
-      let current: OpenDatabase | undefined;
-      before(async function () {
-        const reason = await target.unavailable();
-        if (reason === undefined) return;
-        if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${reason} (REQUIRE_SERVICES=1)`);
-        process.stderr.write(`    skipping ${title} on ${target.name}: ${reason}\n`);
-        this.skip();
-      });
+      let current: { connection: DatabaseConnection; database: TestDatabase } | undefined;
+      before(requireDatabase(target, title));
       beforeEach(async () => {
-        current = await target.open();
+        const database = await target.create();
+        const connection = connectDatabase(database.config, database.postgres);
+        await migrateToLatest(connection);
+        current = { connection, database };
       });
       afterEach(async () => {
-        await current?.close();
+        await current?.connection.db.destroy();
+        await current?.database.drop();
         current = undefined;
       });
       body(() => {

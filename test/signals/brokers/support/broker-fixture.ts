@@ -3,7 +3,7 @@ import { Signal } from '../../../../src/signals/index.js';
 import { createTestBackend, type TestBroker } from './brokers.js';
 import { ConsumerProcess } from './consumer-process.js';
 import { requireServer } from './services.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { TcpProxy } from '../../../support/tcp-proxy.js';
 import { uniquePrefix } from './waiting.js';
 
 export interface Payload {

@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
- * A loopback TCP proxy in front of a real broker, so a test can take "the broker" away and
- * bring it back, or make one blocking read hang, without touching the shared server.
+ * A loopback TCP proxy in front of a real server (a broker, a database), so a test can take it
+ * away and bring it back, make it hang, or make one blocking read hang, without touching the
+ * shared server.
  */
 export class TcpProxy {
   readonly #target: { host: string; port: number };
@@ -11,6 +12,8 @@ export class TcpProxy {
   #server: Server | undefined;
   #port = 0;
   #swallowArmed = false;
+  #paused = false;
+  readonly #held: { socket: Socket; chunk: Buffer }[] = [];
   /** True once a read was swallowed after {@link swallowNextRead}. */
   swallowed = false;
 
@@ -43,9 +46,28 @@ export class TcpProxy {
     if (server !== undefined) await new Promise((resolve) => server.close(resolve));
   }
 
+  /**
+   * The server "hangs": connections are still accepted, but nothing is forwarded either way
+   * (held back, not lost) until {@link resume}.
+   */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Forwards what {@link pause} held back, then everything as before. */
+  resume(): void {
+    this.#paused = false;
+    for (const { socket, chunk } of this.#held.splice(0)) if (!socket.destroyed) socket.write(chunk);
+  }
+
   /** The next connection that sends XREADGROUP never hears back: a hung blocking read. */
   swallowNextRead(): void {
     this.#swallowArmed = true;
+  }
+
+  #forward(to: Socket, chunk: Buffer): void {
+    if (this.#paused) this.#held.push({ socket: to, chunk });
+    else to.write(chunk);
   }
 
   #pipe(client: Socket): void {
@@ -65,10 +87,10 @@ export class TcpProxy {
         this.#swallowArmed = false;
         this.swallowed = swallowing = true;
       }
-      upstream.write(chunk);
+      this.#forward(upstream, chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (!swallowing) client.write(chunk);
+      if (!swallowing) this.#forward(client, chunk);
     });
   }
 }
