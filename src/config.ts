@@ -3,6 +3,19 @@ import { z } from 'zod';
 /** Where the data lives: an embedded SQLite file (or `:memory:`), or a PostgreSQL server. */
 export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
 
+/** Bounds on every wait for the database, in ms; see `DATABASE_*_MS` in the README. */
+export interface DatabaseTimeouts {
+  /** PostgreSQL: longest wait for a connection, new or from the pool. */
+  readonly connectMs: number;
+  /** PostgreSQL: longest a statement may run before it is cancelled. */
+  readonly statementMs: number;
+  /** SQLite: longest a write waits for another process's lock. */
+  readonly busyMs: number;
+}
+
+/** What `DATABASE_*_MS` default to. */
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { connectMs: 3000, statementMs: 5000, busyMs: 5000 };
+
 /** The signal backends config accepts: in this process, or across processes through a broker. */
 export const SIGNAL_BACKENDS = ['memory', 'redis', 'rabbitmq'] as const;
 export type SignalBackendName = (typeof SIGNAL_BACKENDS)[number];
@@ -22,6 +35,7 @@ export interface AppConfig {
   readonly port: number;
   readonly host: string;
   readonly database: DatabaseConfig;
+  readonly databaseTimeouts: DatabaseTimeouts;
   readonly logLevel: string;
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly signalsBackend: SignalBackendName;
@@ -37,7 +51,8 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const positiveMs = z.coerce.number().int().positive();
+// Node runs a longer timer after 1 ms (TimeoutOverflowWarning), so longer durations are refused.
+const positiveMs = z.coerce.number().int().positive().max(2 ** 31 - 1);
 const databaseUrl = z
   .string()
   .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'expected sqlite:<file>, sqlite::memory: or postgres://...');
@@ -47,6 +62,9 @@ const envSchema = z.object({
   // Loopback by default: a starter should not be reachable from the network until asked to be.
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: databaseUrl.default('sqlite:data/app.db'),
+  DATABASE_CONNECT_TIMEOUT_MS: positiveMs.default(DEFAULT_DATABASE_TIMEOUTS.connectMs),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveMs.default(DEFAULT_DATABASE_TIMEOUTS.statementMs),
+  DATABASE_BUSY_TIMEOUT_MS: positiveMs.default(DEFAULT_DATABASE_TIMEOUTS.busyMs),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   SIGNALS_BACKEND: z.enum(SIGNAL_BACKENDS).default('memory'),
@@ -78,6 +96,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     database: parseDatabaseUrl(e.DATABASE_URL),
+    databaseTimeouts: {
+      connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      busyMs: e.DATABASE_BUSY_TIMEOUT_MS,
+    },
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     signalsBackend: e.SIGNALS_BACKEND,

@@ -36,7 +36,7 @@ export interface ContainerOptions {
  */
 export function buildContainer(config: AppConfig, options: ContainerOptions = {}): Container {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const connection = connectDatabase(config.database, options.postgres);
+  const connection = connectDatabase(config.database, { ...options.postgres, logger, timeouts: config.databaseTimeouts });
   const { db } = connection;
   // With a broker backend the listeners run in a worker: the invalidations would never reach
   // a cache in this process, which would then serve stale reads; and the mail a worker sends
@@ -56,7 +56,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions = {}
     mailer: new NodemailerMailer({ transport, mailbox, logger }),
     users: new UserService({ db, repository: new UserRepository(db), cache }),
     orders: new OrderService({ db, repository: new OrderRepository(db), products, cache }),
-    products: new ProductService({ db, products, handled }),
+    products: new ProductService({ products }),
     audit: new AuditService({ audit: new AuditRepository(db), handled }),
     handled,
     isReady: () => isDatabaseReady(db),

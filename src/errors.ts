@@ -35,3 +35,31 @@ export class PayloadTooLargeError extends AppError {
     super(413, 'payload_too_large', message);
   }
 }
+
+export class MethodNotAllowedError extends AppError {
+  /** @param allowed the methods the path answers, for the `Allow` header. */
+  constructor(readonly allowed: readonly string[]) {
+    super(405, 'method_not_allowed', `This path answers ${allowed.join(', ')}`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message: string) {
+    super(415, 'unsupported_media_type', message);
+  }
+}
+
+/**
+ * The database (or another dependency) cannot serve right now: unreachable, not answering in
+ * time, or busy. Answered 503 with `Retry-After: retryAfterSeconds`; the request may be retried.
+ * A write that fails this way at its commit may or may not have been applied.
+ */
+export class ServiceUnavailableError extends AppError {
+  constructor(
+    message: string,
+    options?: { cause?: unknown },
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(503, 'service_unavailable', message, undefined, options);
+  }
+}

@@ -1,6 +1,10 @@
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import request from 'supertest';
+import { ServiceUnavailableError } from '../src/errors.js';
 import { useTestApp, type TestApp } from './support/test-app.js';
 
 describe('createApp()', () => {
@@ -37,6 +41,28 @@ describe('createApp()', () => {
       const [logged] = t().logs.at('error');
       expect(logged).to.include({ message: 'Unhandled error', requestId: 'req-500' });
       expect(JSON.stringify(logged)).to.contain('secret_sql');
+    });
+
+    it('when the database is unavailable, then it answers 503 with Retry-After and logs a warning, not an error', async () => {
+      const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      sinon.stub(t().container.users, 'list').rejects(new ServiceUnavailableError('The database is unavailable', { cause }));
+      const response = await request(t().app).get('/users').expect(503);
+      expect(response.body).to.deep.equal({ error: { code: 'service_unavailable', message: 'The database is unavailable' } });
+      expect(response.get('Retry-After')).to.equal('1');
+      expect(t().logs.at('error')).to.deep.equal([]);
+      expect(t().logs.at('warn').map((entry) => entry.errorMessage)).to.deep.equal([cause.message]);
+    });
+
+    it('when a client aborts its upload, then it is logged at info and not as an unhandled error', async () => {
+      const { port } = (await t().server()).address() as AddressInfo;
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write('POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"email"');
+      await delay(50);
+      socket.destroy();
+      for (let i = 0; i < 40 && t().logs.at('info').length === 0; i += 1) await delay(25);
+      expect(t().logs.at('error')).to.deep.equal([]);
+      expect(t().logs.at('info').map((entry) => entry.message)).to.include('The client closed the request before it was read');
     });
 
     it('when the dev mailbox is asked for, then it lists the mail sent', async () => {

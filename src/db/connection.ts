@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
-import type { DatabaseConfig } from '../config.js';
+import { CamelCasePlugin, Kysely, sql, type KyselyPlugin } from 'kysely';
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseConfig, type DatabaseTimeouts } from '../config.js';
+import type { Logger } from '../logger.js';
+import { postgresDialect } from './postgres.js';
 import type { Database } from './schema.js';
+import { sqliteDialect, SqliteRowLocksPlugin } from './sqlite.js';
 
 export type Db = Kysely<Database>;
 export type DialectName = DatabaseConfig['kind'];
@@ -19,33 +18,48 @@ export interface PostgresOptions {
   readonly schema?: string;
 }
 
-/** Opens the database `config` names; for a SQLite file, creates its folder first. */
-export function connectDatabase(config: DatabaseConfig, options: PostgresOptions = {}): DatabaseConnection {
-  if (config.kind === 'postgres') return { db: connectPostgres(config.url, options), dialect: 'postgres' };
-  return { db: connectSqlite(config.filename), dialect: 'sqlite' };
+export interface ConnectOptions extends PostgresOptions {
+  /** Where connection failures are logged (at warn). */
+  readonly logger?: Logger;
+  readonly timeouts?: Partial<DatabaseTimeouts>;
 }
 
-function connectSqlite(filename: string): Db {
-  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-  const database = new SqliteDatabase(filename);
-  database.pragma('foreign_keys = ON');
-  if (filename !== ':memory:') database.pragma('journal_mode = WAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new CamelCasePlugin()] });
+const POSTGRES_POOL_SIZE = 10;
+
+/**
+ * Opens the database `config` names (no query is run yet); for a SQLite file, creates its folder
+ * first. Failures that mean "the database cannot serve now" surface as `ServiceUnavailableError`.
+ */
+export function connectDatabase(config: DatabaseConfig, options: ConnectOptions = {}): DatabaseConnection {
+  const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts };
+  const plugins: KyselyPlugin[] = [new CamelCasePlugin()];
+  if (config.kind === 'sqlite') {
+    const dialect = sqliteDialect({ filename: config.filename, busyTimeoutMs: timeouts.busyMs });
+    return { db: new Kysely<Database>({ dialect, plugins: [...plugins, new SqliteRowLocksPlugin()] }), dialect: 'sqlite' };
+  }
+  const dialect = postgresDialect({
+    url: config.url,
+    schema: options.schema,
+    connectTimeoutMs: timeouts.connectMs,
+    statementTimeoutMs: timeouts.statementMs,
+    poolSize: POSTGRES_POOL_SIZE,
+    logger: options.logger,
+  });
+  return { db: new Kysely<Database>({ dialect, plugins }), dialect: 'postgres' };
 }
 
-function connectPostgres(connectionString: string, options: PostgresOptions): Db {
-  const searchPath = options.schema === undefined ? undefined : `-c search_path=${options.schema}`;
-  const pool = new pg.Pool({ connectionString, max: 10, ...(searchPath ? { options: searchPath } : {}) });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-}
-
-/** True when the database answers a trivial query; for readiness probes. */
-export async function isDatabaseReady(db: Db): Promise<boolean> {
+/**
+ * True when the database answers a trivial query within `timeoutMs`; for readiness probes,
+ * which must answer even when the database does not.
+ */
+export async function isDatabaseReady(db: Db, timeoutMs = 1000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+  const answered = sql`select 1`.execute(db).then(() => true, () => false);
   try {
-    await sql`select 1`.execute(db);
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,5 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors.js';
+import {
+  AppError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../errors.js';
 import { errorFields, type Logger } from '../logger.js';
 
 interface ErrorBody {
@@ -12,20 +20,31 @@ export function notFoundHandler(req: Request, _res: Response, next: NextFunction
 }
 
 /**
- * The one place errors become responses. An `AppError` shows its code and message; anything
- * else is logged with its stack and answered with a generic 500, so no stack trace or SQL
- * ever reaches a client.
+ * The one place errors become responses. An `AppError` shows its code and message (a 405 with
+ * `Allow`, a 503 with `Retry-After`, logged at warn with its cause); a client that went away
+ * is logged at info; anything else is logged with its stack and answered with a generic 500,
+ * so no stack trace or SQL ever reaches a client.
  */
 export function errorHandler(logger: Logger) {
-  return (thrown: unknown, _req: Request, res: Response, next: NextFunction): void => {
+  return (thrown: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(thrown);
-    const error = fromBodyParser(thrown) ?? thrown;
-    if (error instanceof AppError) {
-      res.status(error.status).json(bodyOf(error));
+    if (isClientAbort(thrown)) {
+      logger.info('The client closed the request before it was read', { method: req.method, path: req.path });
+      res.status(400).end();
       return;
     }
-    logger.error('Unhandled error', errorFields(error));
-    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong' } } satisfies ErrorBody);
+    const error = fromHttpLayer(thrown) ?? thrown;
+    if (!(error instanceof AppError)) {
+      logger.error('Unhandled error', errorFields(error));
+      res.status(500).json({ error: { code: 'internal', message: 'Something went wrong' } } satisfies ErrorBody);
+      return;
+    }
+    if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allowed.join(', '));
+    if (error instanceof ServiceUnavailableError) {
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      logger.warn(`Answered 503: ${error.message}`, errorFields(error.cause));
+    }
+    res.status(error.status).json(bodyOf(error));
   };
 }
 
@@ -33,13 +52,21 @@ function bodyOf({ code, message, details }: AppError): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-// The JSON body parser reports by `type`: a body too large, or one that is not JSON.
-function fromBodyParser(thrown: unknown): AppError | undefined {
-  const type = (thrown as { type?: unknown } | null)?.type;
+function isClientAbort(thrown: unknown): boolean {
+  return (thrown as { type?: unknown } | null)?.type === 'request.aborted';
+}
+
+// What Express and its body parser throw, by `type` (body-parser) or by kind (a path
+// parameter that is not valid percent-encoding is a URIError marked 400 by the router).
+function fromHttpLayer(thrown: unknown): AppError | undefined {
+  const { type, status } = (thrown ?? {}) as { type?: unknown; status?: unknown };
   if (type === 'entity.too.large') return new PayloadTooLargeError('The request body is too large');
   if (type === 'entity.parse.failed') return new ValidationError('The request body is not valid JSON');
-  if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
-    return new ValidationError('The request body encoding is not supported');
+  if (type === 'charset.unsupported') return new UnsupportedMediaTypeError('The request body charset is not supported; send UTF-8');
+  if (type === 'encoding.unsupported') {
+    return new UnsupportedMediaTypeError('The request body content encoding is not supported; send identity, gzip, deflate or br');
   }
+  if (thrown instanceof URIError) return new ValidationError('The request path is not valid percent-encoding');
+  if (typeof type === 'string' && status === 400) return new ValidationError('The request body could not be read');
   return undefined;
 }
