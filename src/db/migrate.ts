@@ -3,13 +3,16 @@ import type { DatabaseConnection, DialectName } from './connection.js';
 import { createTables } from './migrations/0001-create-tables.js';
 import { seedProducts } from './migrations/0002-seed-products.js';
 import { createHandledMessages } from './migrations/0003-create-handled-messages.js';
+import { addStockCheckAndNormalizedEmails } from './migrations/0004-stock-check-and-normalized-emails.js';
 
 // Listed in code rather than read from a folder, so the same list works under tsx and from dist/.
-function migrationsFor(dialect: DialectName): Record<string, Migration> {
+/** Every migration for `dialect`, by name, in the order they apply. */
+export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-create-tables': createTables(dialect),
     '0002-seed-products': seedProducts,
     '0003-create-handled-messages': createHandledMessages,
+    '0004-stock-check-and-normalized-emails': addStockCheckAndNormalizedEmails(dialect),
   };
 }
 

@@ -2,7 +2,6 @@ import type { AuditService } from '../services/audit.service.js';
 import { idempotencyKey, type HandledMessageService } from '../services/handled-message.service.js';
 import type { Mailer } from '../services/mailer.js';
 import { orderCanceled, orderPlaced, orderShipped } from '../services/order.signals.js';
-import type { ProductService } from '../services/product.service.js';
 import { ReadCache } from '../services/read-cache.js';
 import type { ConnectionScope } from '../signals/index.js';
 
@@ -11,7 +10,6 @@ export interface OrderListenerDeps {
   /** Absent when this process serves no cached reads (a broker backend): nothing is invalidated. */
   readonly cache?: ReadCache;
   readonly audit: Pick<AuditService, 'record'>;
-  readonly products: Pick<ProductService, 'reserve' | 'release'>;
   /** Skips mail a redelivered message already sent. */
   readonly handled: Pick<HandledMessageService, 'atLeastOnce'>;
 }
@@ -19,7 +17,9 @@ export interface OrderListenerDeps {
 const cents = (amount: number): string => `${(amount / 100).toFixed(2)}`;
 
 /**
- * Connects the receivers of the order signals; returns their scopes, to dispose. Every receiver
+ * Connects the receivers of the order signals; returns their scopes, to dispose. They handle
+ * consequences only: the stock is reserved and released by the order's own transactions, as
+ * a rule that must hold cannot wait for a listener that may run late, twice, or fail. Every receiver
  * with a side effect passes its name and the message id down (`once`), so that a broker's
  * redelivery of the same message does not apply the effect twice.
  */
@@ -29,11 +29,8 @@ export function registerOrderListeners(deps: OrderListenerDeps): ConnectionScope
   return [...invalidations, ...connectOrderPlaced(deps), ...connectOrderShipped(deps), ...connectOrderCanceled(deps)];
 }
 
-function connectOrderPlaced({ mailer, audit, products, handled }: OrderListenerDeps): ConnectionScope[] {
+function connectOrderPlaced({ mailer, audit, handled }: OrderListenerDeps): ConnectionScope[] {
   return [
-    orderPlaced.connectedTo(async function reserveStock({ items }, context) {
-      await products.reserve(items, { once: idempotencyKey(reserveStock.name, context) });
-    }),
     orderPlaced.connectedTo(async function sendOrderConfirmation({ orderId, customerEmail, total }, context) {
       // Marked after a successful send (at least once: a crash in between mails twice, never zero times).
       const text = `We received order ${orderId}; the total is ${cents(total)}.`;
@@ -60,11 +57,8 @@ function connectOrderShipped({ mailer, audit, handled }: OrderListenerDeps): Con
   ];
 }
 
-function connectOrderCanceled({ mailer, audit, products, handled }: OrderListenerDeps): ConnectionScope[] {
+function connectOrderCanceled({ mailer, audit, handled }: OrderListenerDeps): ConnectionScope[] {
   return [
-    orderCanceled.connectedTo(async function releaseStock({ items }, context) {
-      await products.release(items, { once: idempotencyKey(releaseStock.name, context) });
-    }),
     orderCanceled.connectedTo(async function refundPayment({ orderId, paymentId, total }, context) {
       // The demo has no payment provider: the refund is the audit record of it.
       const once = idempotencyKey(refundPayment.name, context);

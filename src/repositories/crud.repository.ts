@@ -17,6 +17,12 @@ export interface PageOf<T> {
 export interface CrudRepository<TEntity, TInsert, TUpdate> {
   withExecutor(executor: Db): this;
   findById(id: number): Promise<TEntity | undefined>;
+  /**
+   * Like `findById`, and locks the row until the transaction ends (`SELECT … FOR UPDATE`; on
+   * SQLite the immediate transaction already holds the write lock), so that a check made on it
+   * still holds at the write. Call it inside a transaction.
+   */
+  findByIdForUpdate(id: number): Promise<TEntity | undefined>;
   list(page: Page): Promise<PageOf<TEntity>>;
   insert(data: TInsert): Promise<TEntity>;
   /** @returns the updated entity, or `undefined` when there is no row with `id`. */

@@ -51,6 +51,11 @@ export class OrderRepository implements CrudRepository<Order, NewOrderRow, Order
     return row === undefined ? undefined : this.#withItems(row);
   }
 
+  async findByIdForUpdate(id: number): Promise<Order | undefined> {
+    const row = await this.db.selectFrom('orders').select(ORDER_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+    return row === undefined ? undefined : this.#withItems(row);
+  }
+
   async list({ limit, offset }: Page): Promise<PageOf<Order>> {
     const rows = await this.db.selectFrom('orders').select(ORDER_COLUMNS).orderBy('id').limit(limit).offset(offset).execute();
     const { count } = await this.db.selectFrom('orders').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();

@@ -32,6 +32,38 @@ export class ProductRepository {
     return rows.map(withAvailable);
   }
 
+  /**
+   * Reserves `quantity` of `sku` if that much is available, in one conditional statement that
+   * locks the row: no read-then-write, so concurrent orders cannot both take the last one.
+   *
+   * @returns the unit price when reserved; `undefined` when the stock is short or the sku unknown.
+   */
+  async reserve(sku: string, quantity: number): Promise<number | undefined> {
+    const row = await this.db
+      .updateTable('products')
+      .set((eb) => ({ reserved: eb('reserved', '+', quantity) }))
+      .where('sku', '=', sku)
+      .where((eb) => eb(eb('onHand', '-', eb.ref('reserved')), '>=', quantity))
+      .returning('price')
+      .executeTakeFirst();
+    return row?.price;
+  }
+
+  /**
+   * Gives back `quantity` of `sku`'s reservation.
+   *
+   * @returns false when less than `quantity` is reserved (nothing is changed then).
+   */
+  async release(sku: string, quantity: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('products')
+      .set((eb) => ({ reserved: eb('reserved', '-', quantity) }))
+      .where('sku', '=', sku)
+      .where('reserved', '>=', quantity)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   /** Adds `delta` (negative to take away) to the stock counts of `sku`, in one statement. */
   async adjustStock(sku: string, delta: { reserved?: number; onHand?: number }): Promise<void> {
     await this.db

@@ -35,13 +35,17 @@ export class UserRepository implements CrudRepository<User, NewUserRow, UserChan
     return this.db.selectFrom('users').select(PUBLIC_COLUMNS).where('id', '=', id).executeTakeFirst();
   }
 
+  findByIdForUpdate(id: number): Promise<User | undefined> {
+    return this.db.selectFrom('users').select(PUBLIC_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+  }
+
   async list({ limit, offset }: Page): Promise<PageOf<User>> {
     const items = await this.db.selectFrom('users').select(PUBLIC_COLUMNS).orderBy('id').limit(limit).offset(offset).execute();
     const { count } = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
     return { items, total: Number(count) };
   }
 
-  /** @throws ConflictError when the email is taken. */
+  /** @throws ConflictError when the email is taken (compared case-insensitively, by the database). */
   async insert(row: NewUserRow): Promise<User> {
     const timestamp = now();
     const values = { ...row, createdAt: timestamp, updatedAt: timestamp };

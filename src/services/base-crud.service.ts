@@ -16,7 +16,8 @@ export interface CrudServiceDeps<TRepository> {
  * - `prepareCreate` runs before the transaction opens: slow work that needs no database (hashing
  *   a password) must not hold a connection, which on SQLite is the only one.
  * - `before*` hooks run inside the transaction (they get it as `trx`): they may transform the
- *   input or throw, which rolls back and fires nothing.
+ *   input or throw, which rolls back and fires nothing. Rules that must hold (stock, state
+ *   transitions) are enforced here, under the row's lock, never in a listener.
  * - `after*` hooks run only after the commit; that is where a service sends its signals.
  *
  * `TCreate`/`TUpdate` are what callers pass, `TPrepared` what `prepareCreate` makes of `TCreate`
@@ -56,11 +57,17 @@ export abstract class BaseCrudService<TEntity, TCreate, TUpdate, TInsert, TChang
     return entity;
   }
 
-  /** @throws NotFoundError when there is no entity with `id`. */
+  /**
+   * Reads the row under a lock, lets `beforeUpdate` check and shape the change, and writes it,
+   * all in one transaction: of two concurrent updates the second reads what the first wrote,
+   * so a check in `beforeUpdate` (a state transition) holds at the write.
+   *
+   * @throws NotFoundError when there is no entity with `id`; whatever `beforeUpdate` throws.
+   */
   async update(id: number, input: TUpdate): Promise<TEntity> {
     const { entity, previous } = await this.db.transaction().execute(async (trx) => {
       const repository = this.repository.withExecutor(trx);
-      const current = this.#orFail(id, await repository.findById(id));
+      const current = this.#orFail(id, await repository.findByIdForUpdate(id));
       const changes = await this.beforeUpdate(id, input, current, trx);
       return { entity: this.#orFail(id, await repository.update(id, changes)), previous: current };
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { NewOrderRow, Order, OrderChanges, OrderRepository, OrderStatus } from '../repositories/order.repository.js';
-import type { Product, ProductRepository } from '../repositories/product.repository.js';
+import type { ProductRepository } from '../repositories/product.repository.js';
 import { BaseCrudService, type CrudServiceDeps } from './base-crud.service.js';
 import { orderCanceled, orderPlaced, orderShipped, type OrderLine } from './order.signals.js';
 
@@ -23,9 +23,10 @@ const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
 };
 
 /**
- * Orders: prices and stock are checked inside the placing transaction. The stock itself is
- * reserved by a listener of `order.placed`, after the commit; see the README on what that
- * trades away.
+ * Orders. The rules that must hold are kept inside the transactions, never by a listener:
+ * placing reserves the stock (a conditional update per sku, in sku order so that concurrent
+ * orders cannot deadlock), canceling releases it, and a transition is checked on the locked
+ * row. The signals announce what committed: mail and audit follow from them.
  */
 export class OrderService extends BaseCrudService<Order, PlaceOrderInput, OrderChanges, NewOrderRow, OrderChanges> {
   protected readonly entityName = 'order';
@@ -48,24 +49,45 @@ export class OrderService extends BaseCrudService<Order, PlaceOrderInput, OrderC
 
   /** @throws ValidationError for an unknown sku, ConflictError when stock is short. */
   protected override async beforeCreate({ customerEmail, items }: PlaceOrderInput, trx: Db): Promise<NewOrderRow> {
+    const products = this.#products.withExecutor(trx);
     const wanted = quantitiesBySku(items);
-    const products = await this.#products.withExecutor(trx).findBySkus([...wanted.keys()]);
-    const bySku = new Map(products.map((product) => [product.sku, product]));
-    const unknownSkus = [...wanted.keys()].filter((sku) => !bySku.has(sku));
+    const known = new Set((await products.findBySkus([...wanted.keys()])).map((product) => product.sku));
+    const unknownSkus = [...wanted.keys()].filter((sku) => !known.has(sku));
     if (unknownSkus.length > 0) throw new ValidationError('Unknown sku', { unknownSkus });
-    assertInStock(wanted, bySku);
-    const lines = items.map(({ sku, quantity }) => ({ sku, quantity, unitPrice: priceOf(bySku, sku) }));
+    const prices = new Map<string, number>();
+    for (const [sku, quantity] of inSkuOrder(wanted)) {
+      const price = await products.reserve(sku, quantity);
+      if (price === undefined) throw await this.#shortOf(sku, trx);
+      prices.set(sku, price);
+    }
+    const lines = items.map(({ sku, quantity }) => ({ sku, quantity, unitPrice: prices.get(sku) ?? 0 }));
     const total = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
     // Stands in for a payment provider's capture id.
     return { customerEmail, items: lines, total, paymentId: `pay_${randomUUID()}` };
   }
 
-  protected override beforeUpdate(id: number, changes: OrderChanges, current: Order): OrderChanges {
+  /** @throws ConflictError for a move TRANSITIONS does not allow; a cancel releases the stock. */
+  protected override async beforeUpdate(id: number, changes: OrderChanges, current: Order, trx: Db): Promise<OrderChanges> {
     const next = changes.status;
     if (next !== undefined && !TRANSITIONS[current.status].includes(next)) {
       throw new ConflictError(`Order ${id} is ${current.status}; it cannot become ${next}`);
     }
+    if (next === 'canceled') await this.#release(current, trx);
     return changes;
+  }
+
+  async #shortOf(sku: string, trx: Db): Promise<ConflictError> {
+    const [product] = await this.#products.withExecutor(trx).findBySkus([sku]);
+    return new ConflictError(`Not enough stock for ${sku}: ${product?.available ?? 0} available`);
+  }
+
+  async #release(order: Order, trx: Db): Promise<void> {
+    const products = this.#products.withExecutor(trx);
+    for (const [sku, quantity] of inSkuOrder(quantitiesBySku(order.items))) {
+      if (!(await products.release(sku, quantity))) {
+        throw new Error(`Order ${order.id} holds ${quantity} of ${sku}, but less than that is reserved`);
+      }
+    }
   }
 
   protected override async afterCreate(order: Order): Promise<void> {
@@ -91,15 +113,9 @@ function quantitiesBySku(items: readonly OrderLine[]): Map<string, number> {
   return wanted;
 }
 
-function assertInStock(wanted: Map<string, number>, bySku: Map<string, Product>): void {
-  for (const [sku, quantity] of wanted) {
-    const available = bySku.get(sku)?.available ?? 0;
-    if (quantity > available) throw new ConflictError(`Not enough stock for ${sku}: ${available} available`);
-  }
-}
-
-function priceOf(bySku: Map<string, Product>, sku: string): number {
-  return bySku.get(sku)?.price ?? 0;
+// Every transaction that locks several products takes them in this order: no lock cycles.
+function inSkuOrder(quantities: Map<string, number>): [string, number][] {
+  return [...quantities].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function linesOf(order: Order): OrderLine[] {

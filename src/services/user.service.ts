@@ -50,6 +50,7 @@ export class UserService extends BaseCrudService<
 
   protected override async afterUpdate(user: User, previous: User): Promise<void> {
     const changes = TRACKED_FIELDS.filter((field) => user[field] !== previous[field]);
+    if (changes.length === 0) return;
     await userUpdated.send({ id: user.id, changes });
   }
 

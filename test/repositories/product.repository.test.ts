@@ -20,6 +20,30 @@ describeOnEachDatabase('ProductRepository', (connection) => {
     });
   });
 
+  describe('reserve() and release()', () => {
+    it('when enough is available, then reserve() takes it and answers the unit price', async () => {
+      expect(await repository().reserve('GADGET-1', 5)).to.equal(9999);
+      const [gadget] = await repository().findBySkus(['GADGET-1']);
+      expect(gadget).to.include({ reserved: 5, available: 0 });
+    });
+
+    it('when less is available than asked, then reserve() takes nothing and answers undefined', async () => {
+      await repository().reserve('GADGET-1', 4);
+      expect(await repository().reserve('GADGET-1', 2)).to.equal(undefined);
+      expect(await repository().reserve('NOPE', 1)).to.equal(undefined);
+      const [gadget] = await repository().findBySkus(['GADGET-1']);
+      expect(gadget).to.include({ reserved: 4 });
+    });
+
+    it('when less is reserved than released, then release() changes nothing and answers false', async () => {
+      await repository().reserve('WIDGET-1', 2);
+      expect(await repository().release('WIDGET-1', 3)).to.equal(false);
+      expect(await repository().release('WIDGET-1', 2)).to.equal(true);
+      const [widget] = await repository().findBySkus(['WIDGET-1']);
+      expect(widget).to.include({ reserved: 0 });
+    });
+  });
+
   describe('adjustStock()', () => {
     it('when given deltas, then it adds them to the counts', async () => {
       await repository().adjustStock('WIDGET-2', { reserved: 3 });

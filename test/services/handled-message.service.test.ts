@@ -1,10 +1,8 @@
 import { expect } from 'chai';
 import { AuditRepository } from '../../src/repositories/audit.repository.js';
 import { HandledMessageRepository } from '../../src/repositories/handled-message.repository.js';
-import { ProductRepository } from '../../src/repositories/product.repository.js';
 import { AuditService } from '../../src/services/audit.service.js';
 import { HandledMessageService } from '../../src/services/handled-message.service.js';
-import { ProductService } from '../../src/services/product.service.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 
 const key = { receiver: 'auditUserCreated', messageId: 'msg-1' };
@@ -16,11 +14,8 @@ describeOnEachDatabase('Handling a message once', (connection) => {
     const handled = new HandledMessageService({ db, handled: handledMessages });
     const auditEvents = new AuditRepository(db);
     const audit = new AuditService({ audit: auditEvents, handled });
-    const products = new ProductService({ db, products: new ProductRepository(db), handled });
-    return { handledMessages, handled, auditEvents, audit, products };
+    return { handledMessages, handled, auditEvents, audit };
   };
-  const reservedWidgets = async (products: ProductService): Promise<number | undefined> =>
-    (await products.list()).find((product) => product.sku === 'WIDGET-1')?.reserved;
 
   it('when the same message is handled twice, then one audit row is written', async () => {
     const { audit } = build();
@@ -57,23 +52,6 @@ describeOnEachDatabase('Handling a message once', (connection) => {
     await audit.record('user.created', 'user', 1, {}, { once: key });
     expect(await audit.list({})).to.have.length(1);
     expect(await handledMessages.has(key)).to.equal(true);
-  });
-
-  it('when the same order.placed message reserves stock twice, then the stock is reserved once', async () => {
-    const { products } = build();
-    const once = { receiver: 'reserveStock', messageId: 'msg-2' };
-    await products.reserve([{ sku: 'WIDGET-1', quantity: 2 }], { once });
-    await products.reserve([{ sku: 'WIDGET-1', quantity: 2 }], { once });
-    expect(await reservedWidgets(products)).to.equal(2);
-  });
-
-  it('when the same order.canceled message releases stock twice, then the stock is released once', async () => {
-    const { products } = build();
-    await products.reserve([{ sku: 'WIDGET-1', quantity: 3 }]);
-    const once = { receiver: 'releaseStock', messageId: 'msg-3' };
-    await products.release([{ sku: 'WIDGET-1', quantity: 2 }], { once });
-    await products.release([{ sku: 'WIDGET-1', quantity: 2 }], { once });
-    expect(await reservedWidgets(products)).to.equal(1);
   });
 
   describe('atLeastOnce() (mail)', () => {

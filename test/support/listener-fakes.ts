@@ -9,7 +9,6 @@ import { MemoryTransport } from './memory-transport.js';
 export interface ListenerFixture {
   readonly mailer: { send: sinon.SinonStub };
   readonly audit: { record: sinon.SinonStub };
-  readonly products: { reserve: sinon.SinonStub; release: sinon.SinonStub };
   /** Runs the effect it is given, as the real one does for a message not handled yet. */
   readonly handled: { atLeastOnce: sinon.SinonStub };
   readonly cache: ReadCache;
@@ -25,7 +24,6 @@ export function useListeners(): () => ListenerFixture {
     const fakes = {
       mailer: { send: sinon.stub().resolves() },
       audit: { record: sinon.stub().resolves() },
-      products: { reserve: sinon.stub().resolves(), release: sinon.stub().resolves() },
       handled: { atLeastOnce: sinon.stub().callsFake((_key: unknown, effect: () => Promise<void>) => effect()) },
       cache: new ReadCache(),
     };
