@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import { registerListeners, type ListenerDeps } from './listeners/index.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { jsonBody } from './middleware/json-body.js';
 import { requestContext } from './middleware/request-context.js';
 import { auditEventsRouter } from './routes/audit-events.routes.js';
 import { devMailboxRouter } from './routes/dev-mailbox.routes.js';
@@ -42,7 +43,7 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.use(helmet());
   app.use(requestContext);
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(jsonBody(JSON_BODY_LIMIT));
   app.use(healthRouter(deps.isReady));
   app.use('/users', usersRouter(deps.users));
   app.use('/orders', ordersRouter(deps.orders));

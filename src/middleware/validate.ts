@@ -1,16 +1,42 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 
-/** A positive integer id from a path segment; `abc`, `1.5` and `-1` are rejected with 400. */
-export const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+/** The largest id: PostgreSQL's `integer`, which its `serial` ids are. */
+export const MAX_ID = 2_147_483_647;
+
+/**
+ * An id as a path segment or query value carries it: a canonical decimal from 1 to
+ * {@link MAX_ID}. Anything else (`0`, `-1`, `01`, `+1`, `1e0`, `0x1`, `1.0`, `2147483648`) is a
+ * 400, so one resource has one URL and no id reaches the database out of its range.
+ */
+export const id = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, `must be a whole number from 1 to ${MAX_ID}, in decimal without leading zeros`)
+  .transform(Number)
+  .refine((value) => value <= MAX_ID, `must be a whole number from 1 to ${MAX_ID}, in decimal without leading zeros`);
+
+export const idParams = z.strictObject({ id });
+
+/**
+ * An e-mail address as the app stores and compares it: trimmed and lower-cased, so that one
+ * mailbox is one account however it is typed.
+ */
+export const emailAddress = z.string().trim().toLowerCase().pipe(z.email().max(254));
 
 /**
  * Parses `value` with `schema`. Build request schemas with `z.strictObject`, so that unknown
- * keys (`isAdmin`, `__proto__`) are rejected rather than silently dropped.
+ * keys (`isAdmin`, `__proto__`) are rejected rather than silently dropped. A string anywhere in
+ * `value` that holds a NUL character is refused first: PostgreSQL cannot store one, and no
+ * field of this app needs one.
  *
  * @throws ValidationError with one `{ path, message }` per problem, before anything is written.
  */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, where = 'body'): z.output<S> {
+  const withNul = pathsOfStringsWithNul(value);
+  if (withNul.length > 0) {
+    const details = withNul.map((path) => ({ path: [where, ...path].join('.'), message: 'must not contain NUL characters' }));
+    throw new ValidationError(`Invalid request ${where}`, details);
+  }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.map((issue) => ({
@@ -18,4 +44,18 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, where =
     message: issue.message,
   }));
   throw new ValidationError(`Invalid request ${where}`, details);
+}
+
+// Iterative, so that a deeply nested body cannot overflow the stack.
+function pathsOfStringsWithNul(value: unknown): string[][] {
+  const found: string[][] = [];
+  const pending: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value === 'string') {
+      if (next.value.includes('\u0000')) found.push(next.path);
+    } else if (typeof next.value === 'object' && next.value !== null) {
+      for (const [key, child] of Object.entries(next.value)) pending.push({ value: child, path: [...next.path, key] });
+    }
+  }
+  return found.reverse();
 }

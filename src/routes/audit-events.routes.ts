@@ -1,11 +1,12 @@
 import { Router } from 'express';
+import { answerOtherMethods } from '../middleware/method-not-allowed.js';
 import { z } from 'zod';
-import { validate } from '../middleware/validate.js';
+import { id, validate } from '../middleware/validate.js';
 import type { AuditService } from '../services/audit.service.js';
 
 const auditQuery = z.strictObject({
   entity: z.enum(['user', 'order']).optional(),
-  entityId: z.coerce.number().int().positive().optional(),
+  entityId: id.optional(),
 });
 
 export function auditEventsRouter(audit: AuditService): Router {
@@ -13,5 +14,5 @@ export function auditEventsRouter(audit: AuditService): Router {
   router.get('/', async (req, res) => {
     res.json(await audit.list(validate(auditQuery, req.query, 'query')));
   });
-  return router;
+  return answerOtherMethods(router);
 }

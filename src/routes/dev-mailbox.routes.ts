@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { answerOtherMethods } from '../middleware/method-not-allowed.js';
 import type { DevMailbox } from '../services/mailer.js';
 
 /** `GET /dev/mailbox`: the mail the app sent, newest last. Mounted only outside production. */
@@ -7,5 +8,5 @@ export function devMailboxRouter(mailbox: DevMailbox): Router {
   router.get('/mailbox', (_req, res) => {
     res.json(mailbox.list());
   });
-  return router;
+  return answerOtherMethods(router);
 }

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { answerOtherMethods } from '../middleware/method-not-allowed.js';
 
 /** `/health`: the process answers. `/ready`: it can serve, i.e. the database answers. */
 export function healthRouter(isReady: () => Promise<boolean>): Router {
@@ -10,5 +11,5 @@ export function healthRouter(isReady: () => Promise<boolean>): Router {
     const ready = await isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
   });
-  return router;
+  return answerOtherMethods(router);
 }

@@ -1,10 +1,11 @@
 import { Router } from 'express';
+import { answerOtherMethods } from '../middleware/method-not-allowed.js';
 import { z } from 'zod';
-import { idParams, validate } from '../middleware/validate.js';
+import { emailAddress, idParams, validate } from '../middleware/validate.js';
 import type { OrderService } from '../services/order.service.js';
 
 const placeOrderBody = z.strictObject({
-  customerEmail: z.email().max(254),
+  customerEmail: emailAddress,
   items: z
     .array(z.strictObject({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1000) }))
     .min(1)
@@ -28,5 +29,5 @@ export function ordersRouter(orders: OrderService): Router {
   router.post('/:id/cancel', async (req, res) => {
     res.json(await orders.cancel(validate(idParams, req.params, 'params').id));
   });
-  return router;
+  return answerOtherMethods(router);
 }

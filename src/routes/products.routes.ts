@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { answerOtherMethods } from '../middleware/method-not-allowed.js';
 import type { ProductService } from '../services/product.service.js';
 
 export function productsRouter(products: ProductService): Router {
@@ -6,5 +7,5 @@ export function productsRouter(products: ProductService): Router {
   router.get('/', async (_req, res) => {
     res.json(await products.list());
   });
-  return router;
+  return answerOtherMethods(router);
 }

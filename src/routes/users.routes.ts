@@ -1,18 +1,21 @@
 import { Router } from 'express';
+import { answerOtherMethods } from '../middleware/method-not-allowed.js';
 import { z } from 'zod';
-import { idParams, validate } from '../middleware/validate.js';
+import { emailAddress, idParams, validate } from '../middleware/validate.js';
 import type { UserService } from '../services/user.service.js';
 
 const createUserBody = z.strictObject({
-  email: z.email().max(254),
+  email: emailAddress,
   name: z.string().trim().min(1).max(100),
   password: z.string().min(8).max(200),
 });
 
-const updateUserBody = z.strictObject({
-  email: z.email().max(254).optional(),
-  name: z.string().trim().min(1).max(100).optional(),
-});
+const updateUserBody = z
+  .strictObject({
+    email: emailAddress.optional(),
+    name: z.string().trim().min(1).max(100).optional(),
+  })
+  .refine((changes) => Object.keys(changes).length > 0, 'must name at least one of: email, name');
 
 const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -38,5 +41,5 @@ export function usersRouter(users: UserService): Router {
     await users.delete(validate(idParams, req.params, 'params').id);
     res.status(204).end();
   });
-  return router;
+  return answerOtherMethods(router);
 }
