@@ -11,6 +11,11 @@ export type DialectName = DatabaseConfig['kind'];
 export interface DatabaseConnection {
   readonly db: Db;
   readonly dialect: DialectName;
+  /**
+   * PostgreSQL: opens a separate one-connection database without the statement timeout, for
+   * migrations, which may rightly run longer than any request; destroy it when done.
+   */
+  readonly openForMigrations?: () => Db;
 }
 
 export interface PostgresOptions {
@@ -37,15 +42,11 @@ export function connectDatabase(config: DatabaseConfig, options: ConnectOptions 
     const dialect = sqliteDialect({ filename: config.filename, busyTimeoutMs: timeouts.busyMs });
     return { db: new Kysely<Database>({ dialect, plugins: [...plugins, new SqliteRowLocksPlugin()] }), dialect: 'sqlite' };
   }
-  const dialect = postgresDialect({
-    url: config.url,
-    schema: options.schema,
-    connectTimeoutMs: timeouts.connectMs,
-    statementTimeoutMs: timeouts.statementMs,
-    poolSize: POSTGRES_POOL_SIZE,
-    logger: options.logger,
-  });
-  return { db: new Kysely<Database>({ dialect, plugins }), dialect: 'postgres' };
+  const settings = { url: config.url, schema: options.schema, connectTimeoutMs: timeouts.connectMs, logger: options.logger };
+  const dialect = postgresDialect({ ...settings, statementTimeoutMs: timeouts.statementMs, poolSize: POSTGRES_POOL_SIZE });
+  const openForMigrations = (): Db =>
+    new Kysely<Database>({ dialect: postgresDialect({ ...settings, statementTimeoutMs: 0, poolSize: 1 }), plugins });
+  return { db: new Kysely<Database>({ dialect, plugins }), dialect: 'postgres', openForMigrations };
 }
 
 /**

@@ -21,8 +21,14 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
  *
  * @throws the migration's error; migrations applied before it stay applied.
  */
-export async function migrateToLatest({ db, dialect }: DatabaseConnection): Promise<void> {
+export async function migrateToLatest({ db: appDb, dialect, openForMigrations }: DatabaseConnection): Promise<void> {
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrationsFor(dialect)) };
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error !== undefined) throw error instanceof Error ? error : new Error('Migration failed', { cause: error });
+  // Not on the app's pool: its statement timeout is for requests, and a migration may run longer.
+  const db = openForMigrations?.() ?? appDb;
+  try {
+    const { error } = await new Migrator({ db, provider }).migrateToLatest();
+    if (error !== undefined) throw error instanceof Error ? error : new Error('Migration failed', { cause: error });
+  } finally {
+    if (db !== appDb) await db.destroy();
+  }
 }

@@ -11,7 +11,7 @@ export interface PostgresSettings {
   readonly connectTimeoutMs: number;
   /**
    * Longest a statement may run, in ms: the server cancels it (`statement_timeout`), and the
-   * client gives up a moment later when the server does not answer at all.
+   * client gives up a moment later when the server does not answer at all. 0: no limit.
    */
   readonly statementTimeoutMs: number;
   readonly poolSize: number;
@@ -34,7 +34,7 @@ export function postgresDialect(settings: PostgresSettings): Dialect {
     max: settings.poolSize,
     connectionTimeoutMillis: settings.connectTimeoutMs,
     statement_timeout: settings.statementTimeoutMs,
-    query_timeout: settings.statementTimeoutMs + CLIENT_DEADLINE_MARGIN_MS,
+    query_timeout: settings.statementTimeoutMs === 0 ? 0 : settings.statementTimeoutMs + CLIENT_DEADLINE_MARGIN_MS,
     // A client that vanished mid-transaction must not hold its row locks for long.
     idle_in_transaction_session_timeout: Math.max(settings.statementTimeoutMs * 2, 10_000),
     keepAlive: true,

@@ -72,6 +72,21 @@ describe('the app on PostgreSQL behind a faulty network', function () {
     await request(t.app).get('/ready').expect(200);
   });
 
+  it('when a statement runs past the statement timeout, then it fails as unavailable, but a migration connection has no such limit', async () => {
+    const { db, openForMigrations } = t.container.connection;
+    const slow = sql`select pg_sleep(${(STATEMENT_TIMEOUT_MS + 300) / 1000})`;
+    const error: unknown = await slow.execute(db).then(() => undefined, (thrown: unknown) => thrown);
+    expect(error).to.be.instanceOf(ServiceUnavailableError);
+    expect(error).to.have.nested.property('cause.code', '57014');
+    const migrations = openForMigrations?.();
+    expect(migrations, 'a migration connection').to.not.equal(undefined);
+    try {
+      await slow.execute(migrations!);
+    } finally {
+      await migrations?.destroy();
+    }
+  });
+
   it('when the database stops answering, then /ready says 503 within 2 s, a write answers 503 with Retry-After in bounded time, and it recovers', async () => {
     const server = await t.server();
     await request(server).post('/users').send(ada(1)).expect(201);
