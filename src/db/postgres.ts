@@ -1,7 +1,7 @@
 import { PostgresDialect, type Dialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { guardDialect } from './unavailable.js';
+import { guardDialect } from './guarded-driver.js';
 
 export interface PostgresSettings {
   readonly url: string;

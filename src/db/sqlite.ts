@@ -15,7 +15,8 @@ import {
   type SelectQueryNode,
   type UnknownRow,
 } from 'kysely';
-import { guardDialect } from './unavailable.js';
+import { guardDialect } from './guarded-driver.js';
+import { isSqliteBusy } from './unavailable.js';
 
 export interface SqliteSettings {
   /** A file (its folder is created) or `:memory:`. */
@@ -28,17 +29,22 @@ export interface SqliteSettings {
  * A SQLite dialect for a file that several processes share (the web process and a worker).
  *
  * Every transaction begins `IMMEDIATE`: it takes the write lock first, waiting up to the busy
- * timeout for it. A deferred `BEGIN` that reads and then writes fails at once with
+ * timeout for it without blocking the event loop. A deferred `BEGIN` that reads and then writes fails at once with
  * `SQLITE_BUSY_SNAPSHOT` when another process wrote in between, and no timeout helps it.
  * In this process the one connection already runs one transaction at a time, so reads lose
  * nothing. WAL lets readers in other processes go on while one writes.
  */
 export function sqliteDialect({ filename, busyTimeoutMs }: SqliteSettings): Dialect {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-  const database = new SqliteDatabase(filename, { timeout: busyTimeoutMs });
+  // No busy timeout in better-sqlite3: its wait is synchronous and would stop the whole process
+  // (every request, /health) while another process writes. The guard waits asynchronously.
+  const database = new SqliteDatabase(filename, { timeout: 0 });
   database.pragma('foreign_keys = ON');
   if (filename !== ':memory:') database.pragma('journal_mode = WAL');
-  return guardDialect(new SqliteDialect({ database }), { beginSql: CompiledQuery.raw('begin immediate') });
+  return guardDialect(new SqliteDialect({ database }), {
+    beginSql: CompiledQuery.raw('begin immediate'),
+    busy: { isBusy: isSqliteBusy, timeoutMs: busyTimeoutMs },
+  });
 }
 
 /**

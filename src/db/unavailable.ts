@@ -1,11 +1,3 @@
-import type {
-  CompiledQuery,
-  DatabaseConnection as KyselyConnection,
-  Dialect,
-  Driver,
-  QueryResult,
-  TransactionSettings,
-} from 'kysely';
 import { ServiceUnavailableError } from '../errors.js';
 
 // SQLSTATE classes and codes that say "not now" rather than "wrong query": connection
@@ -36,104 +28,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return code === undefined && CONNECTION_FAILURE.test(error.message);
 }
 
-function translate(error: unknown): unknown {
-  if (error instanceof ServiceUnavailableError || !isDatabaseUnavailable(error)) return error;
-  return new ServiceUnavailableError('The database is unavailable; try again shortly', { cause: error });
-}
-
-export interface GuardOptions {
-  /** Replaces `begin` (SQLite: `begin immediate`). */
-  readonly beginSql?: CompiledQuery;
-}
-
 /**
- * Wraps a Kysely dialect so that every failure that means "the database cannot serve now"
- * reaches the app as a `ServiceUnavailableError` (answered 503), whichever query, transaction
- * step or connection attempt it came from. Everything else is passed through unchanged.
+ * `error` as a `ServiceUnavailableError` (503) when it means the database is unavailable,
+ * with `message` (a failed commit says that its outcome is unknown); else `error` itself.
  */
-export function guardDialect(dialect: Dialect, options: GuardOptions = {}): Dialect {
-  return {
-    createAdapter: () => dialect.createAdapter(),
-    createIntrospector: (db) => dialect.createIntrospector(db),
-    createQueryCompiler: () => dialect.createQueryCompiler(),
-    createDriver: () => new GuardedDriver(dialect.createDriver(), options),
-  };
+export function translateDatabaseError(error: unknown, message = 'The database is unavailable; try again shortly'): unknown {
+  if (error instanceof ServiceUnavailableError || !isDatabaseUnavailable(error)) return error;
+  return new ServiceUnavailableError(message, { cause: error });
 }
 
-class GuardedDriver implements Driver {
-  readonly #inner: Driver;
-  readonly #options: GuardOptions;
-
-  constructor(inner: Driver, options: GuardOptions) {
-    this.#inner = inner;
-    this.#options = options;
-    // Savepoints are optional in a driver; offer them only when the wrapped one has them.
-    if (inner.savepoint === undefined) this.savepoint = undefined;
-    if (inner.rollbackToSavepoint === undefined) this.rollbackToSavepoint = undefined;
-    if (inner.releaseSavepoint === undefined) this.releaseSavepoint = undefined;
-  }
-
-  init(): Promise<void> {
-    return this.#guard(() => this.#inner.init());
-  }
-
-  async acquireConnection(): Promise<KyselyConnection> {
-    const connection = await this.#guard(() => this.#inner.acquireConnection());
-    return guardConnection(connection, (run) => this.#guard(run));
-  }
-
-  beginTransaction(connection: KyselyConnection, settings: TransactionSettings): Promise<void> {
-    const { beginSql } = this.#options;
-    if (beginSql !== undefined) return connection.executeQuery(beginSql).then(() => undefined);
-    return this.#guard(() => this.#inner.beginTransaction(unwrap(connection), settings));
-  }
-
-  commitTransaction(connection: KyselyConnection): Promise<void> {
-    return this.#guard(() => this.#inner.commitTransaction(unwrap(connection)));
-  }
-
-  rollbackTransaction(connection: KyselyConnection): Promise<void> {
-    return this.#guard(() => this.#inner.rollbackTransaction(unwrap(connection)));
-  }
-
-  savepoint?: Driver['savepoint'] = (connection, name, compile) =>
-    this.#guard(() => this.#inner.savepoint!(unwrap(connection), name, compile));
-
-  rollbackToSavepoint?: Driver['rollbackToSavepoint'] = (connection, name, compile) =>
-    this.#guard(() => this.#inner.rollbackToSavepoint!(unwrap(connection), name, compile));
-
-  releaseSavepoint?: Driver['releaseSavepoint'] = (connection, name, compile) =>
-    this.#guard(() => this.#inner.releaseSavepoint!(unwrap(connection), name, compile));
-
-  releaseConnection(connection: KyselyConnection): Promise<void> {
-    return this.#inner.releaseConnection(unwrap(connection));
-  }
-
-  destroy(): Promise<void> {
-    return this.#inner.destroy();
-  }
-
-  async #guard<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw translate(error);
-    }
-  }
-}
-
-const INNER = Symbol('inner connection');
-type Guarded = KyselyConnection & { [INNER]: KyselyConnection };
-
-// The wrapped driver must get back the very connection object it handed out.
-function guardConnection(connection: KyselyConnection, guard: <T>(run: () => Promise<T>) => Promise<T>): Guarded {
-  return {
-    [INNER]: connection,
-    executeQuery: <R>(query: CompiledQuery) => guard<QueryResult<R>>(() => connection.executeQuery<R>(query)),
-    streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => connection.streamQuery<R>(query, chunkSize),
-  };
-}
-
-function unwrap(connection: KyselyConnection): KyselyConnection {
-  return (connection as Partial<Guarded>)[INNER] ?? connection;
+/** True for SQLite's "another connection holds the lock" (`SQLITE_BUSY`, `SQLITE_BUSY_SNAPSHOT`...). */
+export function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

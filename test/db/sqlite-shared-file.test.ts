@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { expect } from 'chai';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
@@ -23,10 +24,13 @@ describe('the app on a SQLite file another process writes to', () => {
   let folder: string;
   let t: TestApp;
 
+  const BUSY_TIMEOUT_MS = 600;
+
   beforeEach(async () => {
     folder = mkdtempSync(join(tmpdir(), 'signals-sqlite-'));
     const filename = join(folder, 'app.db');
-    t = await buildTestApp({ database: { config: { kind: 'sqlite', filename }, postgres: {}, drop: async () => {} } });
+    const env = { DATABASE_BUSY_TIMEOUT_MS: String(BUSY_TIMEOUT_MS) };
+    t = await buildTestApp({ env, database: { config: { kind: 'sqlite', filename }, postgres: {}, drop: async () => {} } });
   });
 
   afterEach(async () => {
@@ -52,5 +56,27 @@ describe('the app on a SQLite file another process writes to', () => {
     expect(written, 'the other process wrote').to.be.greaterThan(100);
     expect(statuses.length).to.be.greaterThan(100);
     expect(statuses.filter((status) => status !== 200)).to.deep.equal([]);
+  });
+
+  it('when another connection holds the write lock, then writes answer 503 within the busy timeout, the process keeps answering, and writes resume after', async () => {
+    const server = await t.server();
+    const { id } = (await request(server).post('/users').send({ email: 'a@example.com', name: 'A', password: 'correct horse' }))
+      .body as { id: number };
+    const other = new SqliteDatabase(join(folder, 'app.db'));
+    other.prepare('begin immediate').run();
+    try {
+      const started = Date.now();
+      const writes = Promise.all([1, 2, 3].map((n) => request(server).patch(`/users/${id}`).send({ name: `B${n}` })));
+      const health = await request(server).get('/health').expect(200);
+      expect(Date.now() - started, 'GET /health while writes wait').to.be.below(BUSY_TIMEOUT_MS / 2);
+      expect(health.body).to.deep.equal({ status: 'ok' });
+      const statuses = (await writes).map((response) => response.status);
+      expect(statuses).to.deep.equal([503, 503, 503]);
+      expect(Date.now() - started, 'all three writes').to.be.below(BUSY_TIMEOUT_MS * 2);
+    } finally {
+      other.prepare('commit').run();
+      other.close();
+    }
+    await request(server).patch(`/users/${id}`).send({ name: 'C' }).expect(200);
   });
 });
