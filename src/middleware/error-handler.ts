@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '../errors.js';
 import { errorFields, type Logger } from '../logger.js';
+import { INVALID_UTF8 } from './json-body.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -57,16 +58,20 @@ function isClientAbort(thrown: unknown): boolean {
 }
 
 // What Express and its body parser throw, by `type` (body-parser) or by kind (a path
-// parameter that is not valid percent-encoding is a URIError marked 400 by the router).
+// parameter that is not valid percent-encoding is a URIError marked 400 by the router; a body
+// that does not decompress is an http-errors 400 with zlib's message).
 function fromHttpLayer(thrown: unknown): AppError | undefined {
-  const { type, status } = (thrown ?? {}) as { type?: unknown; status?: unknown };
+  const { type, status, expose } = (thrown ?? {}) as { type?: unknown; status?: unknown; expose?: unknown };
   if (type === 'entity.too.large') return new PayloadTooLargeError('The request body is too large');
   if (type === 'entity.parse.failed') return new ValidationError('The request body is not valid JSON');
+  if (type === INVALID_UTF8) return new ValidationError('The request body is not valid UTF-8');
   if (type === 'charset.unsupported') return new UnsupportedMediaTypeError('The request body charset is not supported; send UTF-8');
   if (type === 'encoding.unsupported') {
     return new UnsupportedMediaTypeError('The request body content encoding is not supported; send identity, gzip, deflate or br');
   }
   if (thrown instanceof URIError) return new ValidationError('The request path is not valid percent-encoding');
-  if (typeof type === 'string' && status === 400) return new ValidationError('The request body could not be read');
+  if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(status, status === 400 ? 'validation_failed' : 'bad_request', 'The request body could not be read');
+  }
   return undefined;
 }

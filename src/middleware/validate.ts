@@ -26,15 +26,15 @@ export const emailAddress = z.string().trim().toLowerCase().pipe(z.email().max(2
 /**
  * Parses `value` with `schema`. Build request schemas with `z.strictObject`, so that unknown
  * keys (`isAdmin`, `__proto__`) are rejected rather than silently dropped. A string anywhere in
- * `value` that holds a NUL character is refused first: PostgreSQL cannot store one, and no
- * field of this app needs one.
+ * `value` that holds a NUL character or an unpaired surrogate is refused first: PostgreSQL
+ * cannot store the one, and the other would be stored as U+FFFD.
  *
  * @throws ValidationError with one `{ path, message }` per problem, before anything is written.
  */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, where = 'body'): z.output<S> {
-  const withNul = pathsOfStringsWithNul(value);
-  if (withNul.length > 0) {
-    const details = withNul.map((path) => ({ path: [where, ...path].join('.'), message: 'must not contain NUL characters' }));
+  const unstorable = unstorableStrings(value);
+  if (unstorable.length > 0) {
+    const details = unstorable.map(({ path, message }) => ({ path: [where, ...path].join('.'), message }));
     throw new ValidationError(`Invalid request ${where}`, details);
   }
   const parsed = schema.safeParse(value);
@@ -46,16 +46,24 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, where =
   throw new ValidationError(`Invalid request ${where}`, details);
 }
 
-// Iterative, so that a deeply nested body cannot overflow the stack.
-function pathsOfStringsWithNul(value: unknown): string[][] {
-  const found: string[][] = [];
+// A string a database cannot store as sent: a NUL (PostgreSQL refuses it) or an unpaired
+// surrogate (`"\ud800"` in JSON), which would be stored as U+FFFD. Iterative, so that a deeply
+// nested body cannot overflow the stack.
+function unstorableStrings(value: unknown): { path: string[]; message: string }[] {
+  const found: { path: string[]; message: string }[] = [];
   const pending: { value: unknown; path: string[] }[] = [{ value, path: [] }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     if (typeof next.value === 'string') {
-      if (next.value.includes('\u0000')) found.push(next.path);
+      if (next.value.includes('\u0000')) found.push({ path: next.path, message: 'must not contain NUL characters' });
+      else if (!isWellFormed(next.value)) found.push({ path: next.path, message: 'must be valid Unicode (no unpaired surrogates)' });
     } else if (typeof next.value === 'object' && next.value !== null) {
       for (const [key, child] of Object.entries(next.value)) pending.push({ value: child, path: [...next.path, key] });
     }
   }
   return found.reverse();
+}
+
+// String.prototype.isWellFormed (Node 20) is not in the ES2023 lib this project compiles against.
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }

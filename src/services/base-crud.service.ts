@@ -62,6 +62,8 @@ export abstract class BaseCrudService<TEntity, TCreate, TUpdate, TInsert, TChang
    * all in one transaction: of two concurrent updates the second reads what the first wrote,
    * so a check in `beforeUpdate` (a state transition) holds at the write.
    *
+   * When `beforeUpdate` returns no changes (`{}`), nothing is written.
+   *
    * @throws NotFoundError when there is no entity with `id`; whatever `beforeUpdate` throws.
    */
   async update(id: number, input: TUpdate): Promise<TEntity> {
@@ -69,6 +71,8 @@ export abstract class BaseCrudService<TEntity, TCreate, TUpdate, TInsert, TChang
       const repository = this.repository.withExecutor(trx);
       const current = this.#orFail(id, await repository.findByIdForUpdate(id));
       const changes = await this.beforeUpdate(id, input, current, trx);
+      // Nothing to change: no write, so `updatedAt` stays and the after-hook sees no difference.
+      if (Object.keys(changes as object).length === 0) return { entity: current, previous: current };
       return { entity: this.#orFail(id, await repository.update(id, changes)), previous: current };
     });
     await this.afterUpdate(entity, previous);

@@ -40,8 +40,9 @@ export class UserService extends BaseCrudService<
     return user;
   }
 
-  protected override beforeUpdate(_id: number, input: UpdateUserInput): UserChanges {
-    return input;
+  /** Only the fields that differ from the stored row, so that an update that changes nothing writes nothing. */
+  protected override beforeUpdate(_id: number, input: UpdateUserInput, current: User): UserChanges {
+    return Object.fromEntries(Object.entries(input).filter(([field, value]) => current[field as keyof User] !== value));
   }
 
   protected override async afterCreate({ id, email, name }: User): Promise<void> {

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import request from 'supertest';
 import { describeAppOnEachDatabase } from '../support/test-app.js';
@@ -8,6 +10,16 @@ const customerEmail = 'ada@example.com';
 describeAppOnEachDatabase('input edges', (t) => {
   const createAda = async (): Promise<number> =>
     ((await request(t().app).post('/users').send(ada).expect(201)).body as { id: number }).id;
+  /** Posts `body` byte for byte (supertest would serialize a Buffer as JSON). */
+  const postRaw = async (path: string, body: Buffer, headers: Record<string, string> = {}) => {
+    const { port } = (await t().server()).address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    return { status: response.status, body: (await response.json()) };
+  };
   const placeOrder = async (): Promise<number> =>
     ((await request(t().app).post('/orders').send({ customerEmail, items: [{ sku: 'WIDGET-1', quantity: 1 }] }).expect(201))
       .body as { id: number }).id;
@@ -24,6 +36,15 @@ describeAppOnEachDatabase('input edges', (t) => {
       await request(t().app).post('/orders').send({ customerEmail, items: [{ sku: 'WIDGET-1\u0000', quantity: 1 }] }).expect(400);
       const id = await placeOrder();
       await request(t().app).post(`/orders/${id}/ship`).send({ trackingNumber: 'T\u0000' }).expect(400);
+    });
+
+    it('when a string holds an unpaired surrogate, then it answers 400 rather than storing U+FFFD', async () => {
+      const body = JSON.stringify(ada).replace('"Ada"', '"\\ud800"');
+      const response = await request(t().app).post('/users').set('content-type', 'application/json').send(body).expect(400);
+      expect((response.body as { error: { details: unknown[] } }).error.details).to.deep.include({
+        path: 'body.name',
+        message: 'must be valid Unicode (no unpaired surrogates)',
+      });
     });
 
     it('when a query parameter holds a NUL, then it answers 400', async () => {
@@ -65,9 +86,13 @@ describeAppOnEachDatabase('input edges', (t) => {
     expect(audit.map((row) => row.signal)).to.deep.equal(['user.created']);
   });
 
-  it('when a PATCH changes nothing, then it answers 200 and records no update', async () => {
+  it('when a PATCH changes nothing, then it answers 200, writes nothing and records no update', async () => {
     const id = await createAda();
-    await request(t().app).patch(`/users/${id}`).send({ name: 'Ada' }).expect(200);
+    const before = (await request(t().app).get(`/users/${id}`).expect(200)).body as { updatedAt: string };
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const after = (await request(t().app).patch(`/users/${id}`).send({ name: 'Ada', email: 'ADA@example.com' }).expect(200))
+      .body as { updatedAt: string };
+    expect(after.updatedAt).to.equal(before.updatedAt);
     const audit = (await request(t().app).get(`/audit-events?entity=user&entityId=${id}`).expect(200)).body as { signal: string }[];
     expect(audit.map((row) => row.signal)).to.deep.equal(['user.created']);
   });
@@ -116,6 +141,24 @@ describeAppOnEachDatabase('input edges', (t) => {
         .set('content-encoding', 'x-unknown')
         .send(JSON.stringify(ada))
         .expect(415);
+    });
+
+    it('when the body is not valid UTF-8, then it answers 400 and stores nothing', async () => {
+      const body = Buffer.concat([Buffer.from('{"email":"u@example.com","name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","password":"correct horse"}')]);
+      const response = await postRaw('/users', body);
+      expect(response).to.deep.equal({ status: 400, body: { error: { code: 'validation_failed', message: 'The request body is not valid UTF-8' } } });
+      expect((await request(t().app).get('/users').expect(200)).body).to.deep.include({ total: 0 });
+    });
+
+    it('when a gzip body does not decompress, then it answers 400 and logs no error', async () => {
+      const response = await postRaw('/users', Buffer.from(JSON.stringify(ada)), { 'content-encoding': 'gzip' });
+      expect(response.status).to.equal(400);
+      expect(t().logs.at('error')).to.deep.equal([]);
+    });
+
+    it('when a gzip body holds JSON, then it is read', async () => {
+      const response = await postRaw('/users', gzipSync(JSON.stringify(ada)), { 'content-encoding': 'gzip' });
+      expect(response.status).to.equal(201);
     });
 
     it('when a POST has no body and needs none, then no content type is required', async () => {
