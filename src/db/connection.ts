@@ -16,6 +16,8 @@ export interface DatabaseConnection {
    * migrations, which may rightly run longer than any request; destroy it when done.
    */
   readonly openForMigrations?: () => Db;
+  /** PostgreSQL: the schema `search_path` was set to, if one was given. */
+  readonly schema?: string;
 }
 
 export interface PostgresOptions {
@@ -46,7 +48,7 @@ export function connectDatabase(config: DatabaseConfig, options: ConnectOptions 
   const dialect = postgresDialect({ ...settings, statementTimeoutMs: timeouts.statementMs, poolSize: POSTGRES_POOL_SIZE });
   const openForMigrations = (): Db =>
     new Kysely<Database>({ dialect: postgresDialect({ ...settings, statementTimeoutMs: 0, poolSize: 1 }), plugins });
-  return { db: new Kysely<Database>({ dialect, plugins }), dialect: 'postgres', openForMigrations };
+  return { db: new Kysely<Database>({ dialect, plugins }), dialect: 'postgres', openForMigrations, schema: options.schema };
 }
 
 /**

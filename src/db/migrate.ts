@@ -21,12 +21,13 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
  *
  * @throws the migration's error; migrations applied before it stay applied.
  */
-export async function migrateToLatest({ db: appDb, dialect, openForMigrations }: DatabaseConnection): Promise<void> {
+export async function migrateToLatest({ db: appDb, dialect, openForMigrations, schema }: DatabaseConnection): Promise<void> {
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrationsFor(dialect)) };
   // Not on the app's pool: its statement timeout is for requests, and a migration may run longer.
   const db = openForMigrations?.() ?? appDb;
   try {
-    const { error } = await new Migrator({ db, provider }).migrateToLatest();
+    // Kysely looks for its own tables in every schema unless told which one.
+    const { error } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
     if (error !== undefined) throw error instanceof Error ? error : new Error('Migration failed', { cause: error });
   } finally {
     if (db !== appDb) await db.destroy();

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import { inTransaction } from '../db/transaction.js';
 import { NotFoundError } from '../errors.js';
 import type { CrudRepository, Page, PageOf } from '../repositories/crud.repository.js';
 import { ReadCache } from './read-cache.js';
@@ -18,7 +19,14 @@ export interface CrudServiceDeps<TRepository> {
  * - `before*` hooks run inside the transaction (they get it as `trx`): they may transform the
  *   input or throw, which rolls back and fires nothing. Rules that must hold (stock, state
  *   transitions) are enforced here, under the row's lock, never in a listener.
- * - `after*` hooks run only after the commit; that is where a service sends its signals.
+ * - `after*` hooks run inside the transaction too, right after the write: that is where a
+ *   service sends its signals, next to the write they announce. A send there takes effect
+ *   only when the outermost transaction commits ({@link inTransaction}): the in-process
+ *   receivers run after the commit and before the method returns, an outbox row commits with
+ *   the write; a rollback sends nothing.
+ *
+ * A service method that calls another one's `create` or `update` shares its transaction
+ * (a savepoint): everything commits together, or nothing does.
  *
  * `TCreate`/`TUpdate` are what callers pass, `TPrepared` what `prepareCreate` makes of `TCreate`
  * (the same unless a service overrides it), `TInsert`/`TChanges` what the repository writes.
@@ -43,49 +51,47 @@ export abstract class BaseCrudService<TEntity, TCreate, TUpdate, TInsert, TChang
   protected abstract beforeCreate(input: TPrepared, trx: Db): Promise<TInsert> | TInsert;
   protected abstract beforeUpdate(id: number, input: TUpdate, current: TEntity, trx: Db): Promise<TChanges> | TChanges;
   protected beforeDelete(_id: number, _trx: Db): Promise<void> | void {}
-  protected afterCreate(_entity: TEntity): Promise<void> | void {}
-  protected afterUpdate(_entity: TEntity, _previous: TEntity): Promise<void> | void {}
-  protected afterDelete(_id: number): Promise<void> | void {}
+  protected afterCreate(_entity: TEntity, _trx: Db): Promise<void> | void {}
+  protected afterUpdate(_entity: TEntity, _previous: TEntity, _trx: Db): Promise<void> | void {}
+  protected afterDelete(_id: number, _trx: Db): Promise<void> | void {}
 
   async create(input: TCreate): Promise<TEntity> {
     const prepared = await this.prepareCreate(input);
-    const entity = await this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const row = await this.beforeCreate(prepared, trx);
-      return this.repository.withExecutor(trx).insert(row);
+      const entity = await this.repository.withExecutor(trx).insert(row);
+      await this.afterCreate(entity, trx);
+      return entity;
     });
-    await this.afterCreate(entity);
-    return entity;
   }
 
   /**
    * Reads the row under a lock, lets `beforeUpdate` check and shape the change, and writes it,
    * all in one transaction: of two concurrent updates the second reads what the first wrote,
-   * so a check in `beforeUpdate` (a state transition) holds at the write.
-   *
-   * When `beforeUpdate` returns no changes (`{}`), nothing is written.
+   * so a check in `beforeUpdate` (a state transition) holds at the write. When `beforeUpdate`
+   * returns no changes (`{}`), nothing is written and `afterUpdate` is not called.
    *
    * @throws NotFoundError when there is no entity with `id`; whatever `beforeUpdate` throws.
    */
-  async update(id: number, input: TUpdate): Promise<TEntity> {
-    const { entity, previous } = await this.db.transaction().execute(async (trx) => {
+  update(id: number, input: TUpdate): Promise<TEntity> {
+    return inTransaction(this.db, async (trx) => {
       const repository = this.repository.withExecutor(trx);
       const current = this.#orFail(id, await repository.findByIdForUpdate(id));
       const changes = await this.beforeUpdate(id, input, current, trx);
-      // Nothing to change: no write, so `updatedAt` stays and the after-hook sees no difference.
-      if (Object.keys(changes as object).length === 0) return { entity: current, previous: current };
-      return { entity: this.#orFail(id, await repository.update(id, changes)), previous: current };
+      if (Object.keys(changes as object).length === 0) return current;
+      const entity = this.#orFail(id, await repository.update(id, changes));
+      await this.afterUpdate(entity, current, trx);
+      return entity;
     });
-    await this.afterUpdate(entity, previous);
-    return entity;
   }
 
   /** @throws NotFoundError when there is no entity with `id`. */
-  async delete(id: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  delete(id: number): Promise<void> {
+    return inTransaction(this.db, async (trx) => {
       await this.beforeDelete(id, trx);
       if (!(await this.repository.withExecutor(trx).delete(id))) this.#orFail(id, undefined);
+      await this.afterDelete(id, trx);
     });
-    await this.afterDelete(id);
   }
 
   /** Reads from the database, never from the cache. */

@@ -1,4 +1,5 @@
 import type { Signal } from './signal.js';
+import type { SignalTransaction } from './transaction.js';
 import type { ConnectOptions, Receiver } from './types.js';
 
 /**
@@ -17,6 +18,22 @@ export abstract class BaseSignalBackend {
    *   Must never reject.
    */
   abstract send<T>(signal: Signal<T>, payload: T): Promise<Error[]>;
+
+  /**
+   * Records a send made while `transaction` is open; nothing reaches a receiver before the
+   * outermost transaction commits, and nothing at all if it rolls back. The default holds the
+   * send and calls {@link send} after the commit (receivers run then; their failures are logged
+   * by `send`). A backend with a durable outbox overrides it to write the message in the
+   * transaction itself.
+   *
+   * @returns `[]` once recorded, or the errors that kept it from being recorded (the backend
+   *   also calls `transaction.fail`, so the write does not commit without its signal). Must
+   *   never reject.
+   */
+  sendInTransaction<T>(signal: Signal<T>, payload: T, transaction: SignalTransaction): Promise<Error[]> {
+    transaction.afterCommit(() => this.send(signal, payload));
+    return Promise.resolve([]);
+  }
 
   /**
    * Connects `receiver` to `signal` after the receivers already there.

@@ -1,6 +1,7 @@
 export { Signal, type ConnectionScope } from './signal.js';
 export type { AnySignal, ConnectOptions, Receiver, ReceiverContext, ReceiverSettledEvent, SendArgs } from './types.js';
 export { BaseSignalBackend } from './backend.js';
+export { SignalTransaction, type AfterCommitTask } from './transaction.js';
 export { InProcessBackend, type InProcessBackendOptions } from './in-process-backend.js';
 export { RecordingBackend, type DispatchedSignal } from './recording-backend.js';
 export { getBackend, setBackend, resetBackend, withBackend } from './current-backend.js';

@@ -1,5 +1,6 @@
 import { getBackend } from './current-backend.js';
 import { findUnportableValue } from './payload-check.js';
+import { SignalTransaction } from './transaction.js';
 import type { ConnectOptions, Receiver, SendArgs } from './types.js';
 
 /** What `connectedTo(receiver)` returns: disconnects on dispose, once. */
@@ -98,12 +99,19 @@ export class Signal<T = void> {
    * Warns once per payload type (`SignalPayloadWarning`) when the payload would not survive
    * a message broker; the signal fires anyway.
    *
+   * Inside a transaction ({@link SignalTransaction}), the send is only recorded: it resolves
+   * once recorded, and receivers run (or the message is published) after the outermost
+   * transaction commits, never if it rolls back. Their failures are still logged then.
+   *
    * @returns the errors receivers threw or rejected with (non-Error values wrapped, with the
-   *   value as `cause`), each already logged. Empty when all succeeded. Never rejects.
+   *   value as `cause`), each already logged. Empty when all succeeded. Inside a transaction:
+   *   `[]`, or what kept the send from being recorded. Never rejects.
    */
   send(...args: SendArgs<T>): Promise<Error[]> {
     const payload = args[0] as T;
     this.#checkPayload(payload);
+    const transaction = SignalTransaction.current();
+    if (transaction !== undefined) return getBackend().sendInTransaction(this, payload, transaction);
     return getBackend().send(this, payload);
   }
 

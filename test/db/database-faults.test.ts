@@ -14,7 +14,7 @@ const ada = (n: number) => ({ email: `ada${n}@example.com`, name: 'Ada', passwor
 describe('the app on PostgreSQL behind a faulty network', function () {
   const target = postgresTarget();
   let proxy: TcpProxy;
-  let t: TestApp;
+  let t: TestApp | undefined;
   this.timeout(30_000);
 
   before(requireDatabase(target, 'database faults'));
@@ -27,16 +27,21 @@ describe('the app on PostgreSQL behind a faulty network', function () {
     const env = { DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS) };
     t = await buildTestApp({ env, database: { ...database, config } });
   });
+  const app = (): TestApp => {
+    if (t === undefined) throw new Error('No app');
+    return t;
+  };
 
   afterEach(async () => {
     proxy.resume();
     await proxy.up().catch(() => undefined);
-    await t.close();
+    await t?.close();
+    t = undefined;
     await proxy.down();
   });
 
   it('when the connections drop under load, then every answer is 201 or 503, the process lives on and recovers', async () => {
-    const server = await t.server();
+    const server = await app().server();
     const statuses: number[] = [];
     const sendWave = (from: number) =>
       Promise.all(
@@ -54,11 +59,11 @@ describe('the app on PostgreSQL behind a faulty network', function () {
     expect(statuses).to.include(503);
     await request(server).post('/users').send(ada(1)).expect(201);
     await request(server).get('/ready').expect(200);
-    expect(t.logs.at('error').map((entry) => entry.message)).to.deep.equal([]);
+    expect(app().logs.at('error').map((entry) => entry.message)).to.deep.equal([]);
   });
 
   it('when a connection drops while a transaction holds it between statements, then the transaction fails as unavailable and nothing crashes', async () => {
-    const { db } = t.container.connection;
+    const { db } = app().container.connection;
     const failed = db.transaction().execute(async (trx) => {
       await sql`select 1`.execute(trx);
       await proxy.down();
@@ -67,13 +72,13 @@ describe('the app on PostgreSQL behind a faulty network', function () {
     });
     const error: unknown = await failed.then(() => undefined, (thrown: unknown) => thrown);
     expect(error).to.be.instanceOf(ServiceUnavailableError);
-    expect(t.logs.at('warn').map((entry) => entry.message).join('\n')).to.match(/database connection/i);
+    expect(app().logs.at('warn').map((entry) => entry.message).join('\n')).to.match(/database connection/i);
     await proxy.up();
-    await request(t.app).get('/ready').expect(200);
+    await request(app().app).get('/ready').expect(200);
   });
 
   it('when a statement runs past the statement timeout, then it fails as unavailable, but a migration connection has no such limit', async () => {
-    const { db, openForMigrations } = t.container.connection;
+    const { db, openForMigrations } = app().container.connection;
     const slow = sql`select pg_sleep(${(STATEMENT_TIMEOUT_MS + 300) / 1000})`;
     const error: unknown = await slow.execute(db).then(() => undefined, (thrown: unknown) => thrown);
     expect(error).to.be.instanceOf(ServiceUnavailableError);
@@ -88,7 +93,7 @@ describe('the app on PostgreSQL behind a faulty network', function () {
   });
 
   it('when the database stops answering, then /ready says 503 within 2 s, a write answers 503 with Retry-After in bounded time, and it recovers', async () => {
-    const server = await t.server();
+    const server = await app().server();
     await request(server).post('/users').send(ada(1)).expect(201);
     proxy.pause();
     let started = Date.now();

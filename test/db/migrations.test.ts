@@ -15,7 +15,9 @@ for (const target of databaseTargets()) {
       database = await target.create();
       connection = connectDatabase(database.config, database.postgres);
       const provider = { getMigrations: () => Promise.resolve(migrationsFor(connection.dialect)) };
-      const { error } = await new Migrator({ db: connection.db, provider }).migrateTo('0003-create-handled-messages');
+      const { error } = await new Migrator({ db: connection.db, provider, migrationTableSchema: connection.schema }).migrateTo(
+        '0003-create-handled-messages',
+      );
       if (error !== undefined) throw error instanceof Error ? error : new Error('The migration failed', { cause: error });
     });
     afterEach(async () => {
