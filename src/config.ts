@@ -29,6 +29,14 @@ export interface BrokerConfig {
   readonly maxAttempts: number;
   readonly retryBaseDelayMs: number;
   readonly retryMaxDelayMs: number;
+  /** How often each process reads the outbox for rows no commit woke it for (a crash, an outage). */
+  readonly outboxPollIntervalMs: number;
+  /** Redis: a dead worker's entries are taken over after this long idle. */
+  readonly claimIdleMs: number;
+  /** Redis: how often each worker looks for such entries. */
+  readonly reclaimIntervalMs: number;
+  /** Redis: where the group of a receiver never connected before starts. */
+  readonly startFrom: 'end' | 'beginning';
 }
 
 export interface AppConfig {
@@ -74,6 +82,10 @@ const envSchema = z.object({
   SIGNALS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   SIGNALS_RETRY_BASE_DELAY_MS: positiveMs.default(1000),
   SIGNALS_RETRY_MAX_DELAY_MS: positiveMs.default(30_000),
+  SIGNALS_OUTBOX_POLL_INTERVAL_MS: positiveMs.default(1000),
+  SIGNALS_CLAIM_IDLE_MS: positiveMs.default(15_000),
+  SIGNALS_RECLAIM_INTERVAL_MS: positiveMs.default(2000),
+  SIGNALS_START_FROM: z.enum(['end', 'beginning']).default('end'),
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
   RECEIVER_TIMEOUT_MS: positiveMs.optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -119,6 +131,10 @@ function brokerConfig(e: z.infer<typeof envSchema>): BrokerConfig {
     maxAttempts: e.SIGNALS_MAX_ATTEMPTS,
     retryBaseDelayMs: e.SIGNALS_RETRY_BASE_DELAY_MS,
     retryMaxDelayMs: e.SIGNALS_RETRY_MAX_DELAY_MS,
+    outboxPollIntervalMs: e.SIGNALS_OUTBOX_POLL_INTERVAL_MS,
+    claimIdleMs: e.SIGNALS_CLAIM_IDLE_MS,
+    reclaimIntervalMs: e.SIGNALS_RECLAIM_INTERVAL_MS,
+    startFrom: e.SIGNALS_START_FROM,
   };
 }
 

@@ -15,11 +15,14 @@ import { OrderService } from './services/order.service.js';
 import { ProductService } from './services/product.service.js';
 import { ReadCache } from './services/read-cache.js';
 import { UserService } from './services/user.service.js';
+import { KyselyOutboxStore, type OutboxStore } from './signals/outbox/index.js';
 
 /** Everything the web process and the worker need, built from the config. */
 export interface Container extends AppDeps {
   readonly config: AppConfig;
   readonly connection: DatabaseConnection;
+  /** The broker backends' transactional outbox, in this database. */
+  readonly outbox: OutboxStore;
   /** Closes the database. Does not touch the signal backend, which the process owns. */
   close(): Promise<void>;
 }
@@ -50,6 +53,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions = {}
   return {
     config,
     connection,
+    outbox: new KyselyOutboxStore({ db, dialect: connection.dialect }),
     logger,
     cache,
     mailbox,

@@ -5,7 +5,8 @@ import { loadConfig } from './config.js';
 import { buildContainer, type Container } from './container.js';
 import { migrateToLatest } from './db/migrate.js';
 import { exitGracefullyOnSignals, runMain } from './shutdown.js';
-import { createSignalBackend } from './signal-backend.js';
+import { createSignalBackend, describeSignalBackend } from './signal-backend.js';
+import { BrokerBackend } from './signals/brokers/index.js';
 import { setBackend, type BaseSignalBackend } from './signals/index.js';
 
 // This file is the web process: it is run, never imported. Everything reusable lives in
@@ -14,15 +15,17 @@ import { setBackend, type BaseSignalBackend } from './signals/index.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const container = buildContainer(config);
-  const backend = createSignalBackend(config, container.logger);
+  const backend = createSignalBackend(config, container.logger, container.outbox);
   setBackend(backend);
   await migrateToLatest(container.connection);
+  if (backend instanceof BrokerBackend) backend.startOutboxRelay();
   const app = createApp(container);
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
-  container.logger.info(`Listening on http://${host}:${port}`, { address, port });
+  const signals = describeSignalBackend(config);
+  container.logger.info(`Listening on http://${host}:${port}; signals: ${signals}`, { address, port, signals });
   exitGracefullyOnSignals({
     logger: container.logger,
     timeoutMs: config.shutdownTimeoutMs,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, type AppConfig } from './config.js';
 import type { Logger } from './logger.js';
+import type { OutboxStore } from './signals/outbox/index.js';
 import { getRequestId, runWithRequestContext } from './middleware/request-context.js';
 import {
   RabbitMQBackend,
@@ -14,12 +15,14 @@ import { InProcessBackend, type BaseSignalBackend } from './signals/index.js';
 /**
  * The signal backend `SIGNALS_BACKEND` names, for the web process. A broker backend built
  * here only sends: its receivers are registered but run in workers ({@link createWorkerBackend}).
+ * With `outbox`, a broker backend writes the signals sent inside a transaction to it, and
+ * relays them to the broker after the commit.
  */
-export function createSignalBackend(config: AppConfig, logger: Logger): BaseSignalBackend {
+export function createSignalBackend(config: AppConfig, logger: Logger, outbox?: OutboxStore): BaseSignalBackend {
   if (config.signalsBackend === 'memory') {
     return new InProcessBackend({ logger, receiverTimeoutMs: config.receiverTimeoutMs });
   }
-  return createBrokerBackend(config, logger, false);
+  return createBrokerBackend(config, logger, false, outbox);
 }
 
 /**
@@ -28,16 +31,16 @@ export function createSignalBackend(config: AppConfig, logger: Logger): BaseSign
  * @throws ConfigError with `SIGNALS_BACKEND=memory`: there is no broker to consume from, the
  *   receivers run in the web process.
  */
-export function createWorkerBackend(config: AppConfig, logger: Logger): BrokerBackend {
+export function createWorkerBackend(config: AppConfig, logger: Logger, outbox?: OutboxStore): BrokerBackend {
   if (config.signalsBackend === 'memory') {
     throw new ConfigError(
       "Invalid configuration: SIGNALS_BACKEND: a worker needs 'redis' or 'rabbitmq'; with 'memory' the receivers run in the web process",
     );
   }
-  return createBrokerBackend(config, logger, true);
+  return createBrokerBackend(config, logger, true, outbox);
 }
 
-function createBrokerBackend(config: AppConfig, logger: Logger, consume: boolean): BrokerBackend {
+function createBrokerBackend(config: AppConfig, logger: Logger, consume: boolean, outbox: OutboxStore | undefined): BrokerBackend {
   const { broker } = config;
   const options: BrokerBackendOptions = {
     consume,
@@ -48,9 +51,25 @@ function createBrokerBackend(config: AppConfig, logger: Logger, consume: boolean
     retryMaxDelayMs: broker.retryMaxDelayMs,
     getContext: () => ({ requestId: getRequestId() }),
     runInContext,
+    outbox: outbox === undefined ? undefined : { store: outbox, pollIntervalMs: broker.outboxPollIntervalMs },
   };
-  if (config.signalsBackend === 'redis') return new RedisStreamsBackend({ url: broker.redisUrl, ...options });
+  if (config.signalsBackend === 'redis') {
+    const { claimIdleMs, reclaimIntervalMs, startFrom } = broker;
+    return new RedisStreamsBackend({ url: broker.redisUrl, claimIdleMs, reclaimIntervalMs, startFrom, ...options });
+  }
   return new RabbitMQBackend({ url: broker.amqpUrl, ...options });
+}
+
+/**
+ * The backend, broker address and name prefix, for both processes' startup lines, so that a
+ * web process and a worker that disagree (another prefix, another broker) show it at once:
+ * `redis at 127.0.0.1:6379, prefix signals:`.
+ */
+export function describeSignalBackend(config: AppConfig): string {
+  if (config.signalsBackend === 'memory') return 'memory (receivers run in this process)';
+  const url = new URL(config.signalsBackend === 'redis' ? config.broker.redisUrl : config.broker.amqpUrl);
+  const prefix = config.broker.prefix ?? (config.signalsBackend === 'redis' ? 'signals:' : '');
+  return `${config.signalsBackend} at ${url.host}, prefix ${prefix === '' ? '(none)' : prefix}`;
 }
 
 // A message sent outside any request still gets an id, so the worker's lines of one message can be joined.

@@ -4,7 +4,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { registerListeners } from './listeners/index.js';
 import { createLogger } from './logger.js';
 import { exitGracefullyOnSignals, runMain } from './shutdown.js';
-import { createWorkerBackend } from './signal-backend.js';
+import { createWorkerBackend, describeSignalBackend } from './signal-backend.js';
 import { setBackend } from './signals/index.js';
 
 // The worker process: runs the app's receivers on a broker backend, without the HTTP server,
@@ -13,15 +13,17 @@ import { setBackend } from './signals/index.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
-  // Before the database: with SIGNALS_BACKEND=memory there is nothing to consume.
-  const backend = createWorkerBackend(config, logger);
+  // Connects nothing yet; with SIGNALS_BACKEND=memory the backend refuses before any I/O.
   const container = buildContainer(config, { logger });
+  const backend = createWorkerBackend(config, logger, container.outbox);
   await migrateToLatest(container.connection);
   setBackend(backend);
   registerListeners(container);
   await backend.whenConsuming();
-  const url = new URL(config.signalsBackend === 'redis' ? config.broker.redisUrl : config.broker.amqpUrl);
-  logger.info(`Worker consuming signals on ${config.signalsBackend} at ${url.host}`, { backend: config.signalsBackend });
+  // Receivers may send signals of their own: their outbox rows are relayed from here too.
+  backend.startOutboxRelay();
+  const signals = describeSignalBackend(config);
+  logger.info(`Worker consuming signals on ${signals}`, { backend: config.signalsBackend, signals });
   exitGracefullyOnSignals({
     logger,
     timeoutMs: config.shutdownTimeoutMs,

@@ -27,7 +27,16 @@ describe('loadConfig()', () => {
       maxAttempts: 5,
       retryBaseDelayMs: 1000,
       retryMaxDelayMs: 30_000,
+      outboxPollIntervalMs: 1000,
+      claimIdleMs: 15_000,
+      reclaimIntervalMs: 2000,
+      startFrom: 'end',
     });
+  });
+
+  it('when a database timeout is longer than a timer can wait, then it throws one line naming it', () => {
+    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: String(2 ** 31) })).to.throw(/DATABASE_STATEMENT_TIMEOUT_MS/);
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: String(2 ** 31 - 1) }).databaseTimeouts.statementMs).to.equal(2 ** 31 - 1);
   });
 
   it('when a variable is empty, then its default applies', () => {

@@ -51,7 +51,7 @@ describe('server.ts (the real process)', function () {
   it('when SIGTERM arrives during a request, then it refuses new connections, answers that request, completes its signals and exits 0', async () => {
     const file = join(dir, 'app.db');
     started = startServer({ PORT: '0', DATABASE_URL: `sqlite:${file}` });
-    const url = /(http:\/\/[^"]+)/.exec(await started.waitForLine(/Listening on/))?.[1] ?? '';
+    const url = /(http:\/\/[^";]+)/.exec(await started.waitForLine(/Listening on/))?.[1] ?? '';
     const exited = once(started.child, 'exit') as Promise<[number | null, string | null]>;
     const inFlight = postInTwoParts(`${url}/users`, JSON.stringify({ email: 'late@example.com', name: 'Late', password: 'correct horse' }));
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -74,7 +74,7 @@ describe('server.ts (the real process)', function () {
 
   it('when an in-flight request outlives SHUTDOWN_TIMEOUT_MS, then it exits 1', async () => {
     started = startServer({ PORT: '0', DATABASE_URL: `sqlite:${join(dir, 'app.db')}`, SHUTDOWN_TIMEOUT_MS: '300' });
-    const url = /(http:\/\/[^"]+)/.exec(await started.waitForLine(/Listening on/))?.[1] ?? '';
+    const url = /(http:\/\/[^";]+)/.exec(await started.waitForLine(/Listening on/))?.[1] ?? '';
     const exited = once(started.child, 'exit') as Promise<[number | null]>;
     const stuck = postInTwoParts(`${url}/users`, JSON.stringify({ email: 'stuck@example.com', name: 'S', password: 'correct horse' }));
     stuck.response.catch(() => undefined); // the server goes away before answering

@@ -6,6 +6,7 @@ import { rabbitBroker, redisBroker, type TestBroker } from './signals/brokers/su
 import { requireServer } from './signals/brokers/support/services.js';
 import { uniquePrefix, waitFor } from './signals/brokers/support/waiting.js';
 import { startAppProcess, type AppProcess } from './support/app-process.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 
 interface AuditEvent {
   readonly signal: string;
@@ -13,10 +14,10 @@ interface AuditEvent {
 
 const CONSUMING = /Consuming signal '([^']+)' for receiver (\w+)/;
 
-/** Every signal the worker consumed, with its receivers, as its log listed them: what to clean up. */
-function consumedSignals(worker: AppProcess): Map<string, string[]> {
+/** Every signal the workers consumed, with its receivers, as their logs listed them: what to clean up. */
+function consumedSignals(workers: AppProcess[]): Map<string, string[]> {
   const signals = new Map<string, string[]>();
-  for (const line of worker.lines) {
+  for (const line of workers.flatMap((worker) => worker.lines)) {
     const [, signal, receiver] = CONSUMING.exec(line) ?? [];
     if (signal !== undefined && receiver !== undefined) signals.set(signal, [...(signals.get(signal) ?? []), receiver]);
   }
@@ -41,6 +42,7 @@ function describeAcrossProcesses(broker: TestBroker): void {
     let prefix: string;
     let env: Record<string, string>;
     const started: AppProcess[] = [];
+    let proxy: TcpProxy | undefined;
 
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'express-signals-worker-'));
@@ -58,24 +60,69 @@ function describeAcrossProcesses(broker: TestBroker): void {
 
     afterEach(async () => {
       await Promise.all(started.map((child) => child.kill()));
-      const worker = started[0];
+      const signals = consumedSignals(started);
       started.length = 0;
-      const signals = worker === undefined ? new Map<string, string[]>() : consumedSignals(worker);
+      await proxy?.down();
+      proxy = undefined;
       for (const [signal, receivers] of signals) await broker.cleanup(prefix, signal, receivers);
       if (signals.size === 0) await broker.cleanup(prefix, 'none', []);
       rmSync(dir, { recursive: true, force: true });
     });
 
-    /** The worker first: on RabbitMQ a send is an error until the worker has declared the queues. */
-    async function startBoth(): Promise<{ worker: AppProcess; url: string }> {
-      const worker = startAppProcess('src/worker.ts', env);
+    async function startWorker(overrides: Record<string, string> = {}): Promise<AppProcess> {
+      const worker = startAppProcess('src/worker.ts', { ...env, ...overrides });
       started.push(worker);
       await worker.waitForLine(/Worker consuming signals on/, 30_000);
-      const web = startAppProcess('src/server.ts', { ...env, PORT: '0' });
+      return worker;
+    }
+
+    async function startWeb(overrides: Record<string, string> = {}): Promise<{ web: AppProcess; url: string }> {
+      const web = startAppProcess('src/server.ts', { ...env, PORT: '0', ...overrides });
       started.push(web);
-      const url = /(http:\/\/[^"]+)/.exec(await web.waitForLine(/Listening on/, 30_000))?.[1] ?? '';
+      const url = /(http:\/\/[^";]+)/.exec(await web.waitForLine(/Listening on/, 30_000))?.[1] ?? '';
+      return { web, url };
+    }
+
+    async function startBoth(): Promise<{ worker: AppProcess; url: string }> {
+      const worker = await startWorker();
+      const { url } = await startWeb();
       return { worker, url };
     }
+
+    async function createUser(url: string, email: string): Promise<number> {
+      const response = await fetch(`${url}/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, name: 'Ada', password: 'correct horse' }),
+      });
+      expect(response.status).to.equal(201);
+      return ((await response.json()) as { id: number }).id;
+    }
+
+    it('when the web process starts before any worker, then a user created meanwhile is mailed and audited once the worker starts', async () => {
+      const { url } = await startWeb();
+      const id = await createUser(url, 'early@example.com');
+      const worker = await startWorker();
+      await worker.waitForLine(/Mail sent to early@example\.com/, 10_000);
+      await waitFor('the audit row', async () => (await auditSignals(url, id)).includes('user.created'), 10_000);
+      expect(await auditSignals(url, id)).to.deep.equal(['user.created']);
+    });
+
+    it('when the web process is killed after commits while the broker is unreachable, then the signals are delivered after a restart', async () => {
+      proxy = new TcpProxy(broker.url);
+      await proxy.up();
+      const urlVariable = broker.name === 'redis' ? 'REDIS_URL' : 'AMQP_URL';
+      const { web, url } = await startWeb({ [urlVariable]: proxy.url(broker.url) });
+      await proxy.down();
+      const ids = [await createUser(url, 'a@example.com'), await createUser(url, 'b@example.com')];
+      await web.kill();
+      await startWorker();
+      const { url: restarted } = await startWeb();
+      for (const id of ids) {
+        await waitFor(`the audit row of user ${id}`, async () => (await auditSignals(restarted, id)).includes('user.created'), 15_000);
+      }
+      for (const id of ids) expect(await auditSignals(restarted, id)).to.deep.equal(['user.created']);
+    });
 
     it('when a user is created on the web process, then the worker mails them under the same request id and writes the audit row', async () => {
       const { worker, url } = await startBoth();

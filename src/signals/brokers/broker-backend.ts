@@ -1,5 +1,8 @@
 import { BaseSignalBackend } from '../backend.js';
+import { OutboxRelay } from '../outbox/outbox-relay.js';
+import type { OutboxMessage } from '../outbox/outbox-store.js';
 import type { Signal } from '../signal.js';
+import type { SignalTransaction } from '../transaction.js';
 import type { ConnectOptions, Receiver } from '../types.js';
 import { BrokerReceivers, type ReceiverBinding } from './broker-receivers.js';
 import { resolveBrokerOptions, type BrokerBackendOptions, type ResolvedBrokerOptions } from './broker-options.js';
@@ -18,11 +21,59 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   readonly #consumersReady = new Map<ReceiverBinding, Promise<void>>();
   /** Consumers stopped by `disconnect`: `close` waits for them before closing connections. */
   readonly #consumersStopping = new Set<Promise<void>>();
+  readonly #relay: OutboxRelay | undefined;
+  /** Bindings whose queue or group exists on the broker, declared by this process. */
+  readonly #declared = new WeakSet<ReceiverBinding>();
   #closed = false;
 
   constructor(options: BrokerBackendOptions) {
     super();
     this.options = resolveBrokerOptions(options);
+    if (options.outbox !== undefined) {
+      const publish = (messages: OutboxMessage[]): Promise<void> => this.#publishStored(messages);
+      this.#relay = new OutboxRelay({ ...options.outbox, logger: this.options.logger, publish });
+    }
+  }
+
+  /** The relay of the outbox, when the backend was given one (`outbox`); for its lag. */
+  get outboxRelay(): OutboxRelay | undefined {
+    return this.#relay;
+  }
+
+  /**
+   * With an outbox: starts relaying it now, so that what a crash or an outage left behind is
+   * published without waiting for the next commit. Every process that sends should call it at
+   * start. Without an outbox: does nothing.
+   */
+  startOutboxRelay(): void {
+    if (!this.#closed) this.#relay?.start();
+  }
+
+  /**
+   * With an outbox (`outbox` option), a send inside a transaction writes the message to the
+   * outbox in that transaction; after the commit the relay publishes it, at once and again
+   * until the broker accepts it. So the message exists if and only if the write committed,
+   * whatever happens to the broker or this process after the commit. Without an outbox, the
+   * send is published after the commit, at most once (see {@link send}).
+   *
+   * @returns `[]` once the row is written; else the error (also logged, and given to
+   *   `transaction.fail` so that the write does not commit without its signal).
+   */
+  override async sendInTransaction<T>(signal: Signal<T>, payload: T, transaction: SignalTransaction): Promise<Error[]> {
+    const relay = this.#relay;
+    const outbox = this.options.outbox;
+    if (relay === undefined || outbox === undefined) return super.sendInTransaction(signal, payload, transaction);
+    try {
+      const envelope = encodeEnvelope(signal.name, payload, this.#sendContext());
+      await outbox.store.write(transaction.executor, { id: envelope.id, signal: signal.name, json: envelope.json });
+      transaction.afterCommit(() => relay.notify());
+      return [];
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new PublishError(signal.name, errorMessage(thrown), thrown);
+      transaction.fail(error);
+      this.#logSendError(signal, error);
+      return [error];
+    }
   }
 
   /**
@@ -38,12 +89,16 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   override async send<T>(signal: Signal<T>, payload: T): Promise<Error[]> {
     const error = await this.#publishOne(signal, payload);
     if (error === undefined) return [];
+    this.#logSendError(signal, error);
+    return [error];
+  }
+
+  #logSendError<T>(signal: Signal<T>, error: Error): void {
     try {
       this.options.logger.error(error.message, { signal: signal.name, errorName: error.name, errorMessage: error.message });
     } catch {
       // A broken log transport must not turn a returned error into a rejected send.
     }
-    return [error];
   }
 
   /**
@@ -98,9 +153,26 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   override async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#relay?.stop();
     await Promise.all(this.#receivers.all().map((binding) => this.stopConsumer(binding)));
     await Promise.all(this.#consumersStopping);
     await this.closeConnections();
+  }
+
+  /**
+   * Creates on the broker what every receiver connected here needs to get its messages
+   * (RabbitMQ: its queue and binding; Redis: its consumer group), whether or not this process
+   * consumes, so that a web process that starts before any worker loses nothing. A group or
+   * queue created now gets the messages sent from now on. Called before every publish for the
+   * receivers not declared yet; call it at start to declare early.
+   *
+   * @throws the broker's error; nothing is published until it succeeds.
+   */
+  async declareReceivers(): Promise<void> {
+    const pending = this.#receivers.all().filter((binding) => !this.#declared.has(binding));
+    if (pending.length === 0) return;
+    await Promise.all(pending.map((binding) => this.declareReceiver(binding)));
+    for (const binding of pending) this.#declared.add(binding);
   }
 
   /** Every connected receiver binding. */
@@ -108,8 +180,10 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     return this.#receivers.all();
   }
 
-  /** Publishes one envelope; resolves when the broker has accepted it, within `timeoutMs`. */
-  protected abstract publish(envelope: SignalEnvelope, json: string, timeoutMs: number): Promise<void>;
+  /** Creates the queue or group `binding` reads from, if it does not exist; idempotent. */
+  protected abstract declareReceiver(binding: ReceiverBinding): Promise<void>;
+  /** Publishes one envelope (`json`); resolves when the broker has accepted it, within `timeoutMs`. */
+  protected abstract publish(message: PublishedMessage, json: string, timeoutMs: number): Promise<void>;
   /**
    * Starts consuming for `binding`; must not throw (connection trouble is retried and logged).
    *
@@ -143,11 +217,25 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     const timeoutMs = this.options.sendTimeoutMs;
     try {
       const message = `the broker did not accept it within ${timeoutMs} ms`;
-      await withTimeout(this.publish(envelope, envelope.json, timeoutMs), timeoutMs, message);
+      await withTimeout(this.#declareThenPublish(envelope, timeoutMs), timeoutMs, message);
       return undefined;
     } catch (error) {
       return error instanceof PublishError ? error : new PublishError(signal.name, errorMessage(error), error);
     }
+  }
+
+  /** A batch from the outbox: every message accepted, or a rejection (the batch stays in the outbox). */
+  async #publishStored(messages: OutboxMessage[]): Promise<void> {
+    const timeoutMs = this.options.sendTimeoutMs;
+    const message = `the broker did not accept it within ${timeoutMs} ms`;
+    await withTimeout(this.declareReceivers(), timeoutMs, `the receivers' queues were not declared within ${timeoutMs} ms`);
+    await Promise.all(messages.map((stored) => withTimeout(this.publish(stored, stored.json, timeoutMs), timeoutMs, message)));
+  }
+
+  async #declareThenPublish(envelope: SignalEnvelope & { json: string }, timeoutMs: number): Promise<void> {
+    const started = Date.now();
+    await this.declareReceivers();
+    await this.publish(envelope, envelope.json, Math.max(timeoutMs - (Date.now() - started), 1));
   }
 
   #sendContext(): { requestId?: string } {
@@ -158,6 +246,12 @@ export abstract class BrokerBackend extends BaseSignalBackend {
       return {};
     }
   }
+}
+
+/** What `publish` needs of a message besides its JSON: its id and the signal it belongs to. */
+export interface PublishedMessage {
+  readonly id: string;
+  readonly signal: string;
 }
 
 /** The message of an unknown thrown value. */

@@ -1,5 +1,6 @@
 import type { SignalLogger } from '../logger.js';
 import { getDefaultSignalLogger } from '../logger.js';
+import type { OutboxRelayOptions } from '../outbox/outbox-relay.js';
 import type { EnvelopeContext } from './envelope.js';
 
 /** Runs `fn` inside the request context carried by a message (the app plugs AsyncLocalStorage in). */
@@ -29,6 +30,12 @@ export interface BrokerBackendOptions {
   readonly getContext?: () => EnvelopeContext | undefined;
   /** Wraps each receiver call in the consuming process, so its logs carry the request id. */
   readonly runInContext?: RunInContext;
+  /**
+   * A transactional outbox: sends made inside a transaction (`SignalTransaction`) are written
+   * to `store` in that transaction and published after the commit by a relay, until the
+   * broker accepts them. The other fields tune the relay.
+   */
+  readonly outbox?: Omit<OutboxRelayOptions, 'publish' | 'logger'>;
 }
 
 /** {@link BrokerBackendOptions} with every default filled in. */
@@ -41,6 +48,7 @@ export interface ResolvedBrokerOptions {
   readonly sendTimeoutMs: number;
   readonly getContext: () => EnvelopeContext | undefined;
   readonly runInContext: RunInContext;
+  readonly outbox: BrokerBackendOptions['outbox'];
 }
 
 const runDirectly: RunInContext = (_context, fn) => fn();
@@ -60,6 +68,7 @@ export function resolveBrokerOptions(options: BrokerBackendOptions): ResolvedBro
     sendTimeoutMs: options.sendTimeoutMs ?? 1500,
     getContext: options.getContext ?? (() => undefined),
     runInContext: options.runInContext ?? runDirectly,
+    outbox: options.outbox,
   };
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
     throw new RangeError(`maxAttempts must be a positive integer, got ${resolved.maxAttempts}`);

@@ -1,8 +1,7 @@
 import { Connection, type Consumer, type ConsumerProps, type Publisher } from 'rabbitmq-client';
-import { BrokerBackend, errorMessage } from './broker-backend.js';
+import { BrokerBackend, errorMessage, type PublishedMessage } from './broker-backend.js';
 import { assertPositive, type BrokerBackendOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
-import type { SignalEnvelope } from './envelope.js';
 import { PublishError } from './errors.js';
 import { RabbitDelivery } from './rabbitmq-delivery.js';
 import { RabbitTopology, type RabbitQueueType } from './rabbitmq-topology.js';
@@ -46,7 +45,7 @@ export class RabbitMQBackend extends BrokerBackend {
   /** Connects nothing yet: the first send or the first consumer opens the connection. */
   constructor(options: RabbitMQBackendOptions = {}) {
     super(options);
-    this.#topology = new RabbitTopology(options.prefix ?? '', options.queueType ?? 'quorum');
+    this.#topology = new RabbitTopology(options.prefix ?? '', options.queueType ?? 'quorum', this.options.maxAttempts);
     this.#url = options.url ?? 'amqp://guest:guest@127.0.0.1:5672';
     this.#prefetch = options.prefetch ?? 16;
     assertPositive('prefetch', this.#prefetch);
@@ -57,7 +56,15 @@ export class RabbitMQBackend extends BrokerBackend {
     return this.#topology;
   }
 
-  protected override async publish(envelope: SignalEnvelope, json: string): Promise<void> {
+  protected override async declareReceiver({ signal, name }: ReceiverBinding): Promise<void> {
+    const connection = this.#connect();
+    await connection.exchangeDeclare(this.#topology.exchangeDeclaration());
+    await connection.queueDeclare(this.#topology.queueDeclaration(this.#topology.deadLetterQueue));
+    await connection.queueDeclare(this.#topology.receiverQueueDeclaration(signal.name, name));
+    await connection.queueBind(this.#topology.binding(signal.name, name));
+  }
+
+  protected override async publish(envelope: PublishedMessage, json: string): Promise<void> {
     const publisher = this.#sendPublisher();
     const target = { exchange: this.#topology.exchange, routingKey: envelope.signal, mandatory: true, durable: true };
     try {
@@ -91,7 +98,7 @@ export class RabbitMQBackend extends BrokerBackend {
     const queue = this.#topology.queue(signal.name, name);
     return {
       queue,
-      queueOptions: this.#topology.queueDeclaration(queue),
+      queueOptions: this.#topology.receiverQueueDeclaration(signal.name, name),
       qos: { prefetchCount: this.#prefetch },
       concurrency: this.#prefetch,
       exchanges: [this.#topology.exchangeDeclaration()],
@@ -110,7 +117,9 @@ export class RabbitMQBackend extends BrokerBackend {
   }
 
   protected override async closeConnections(): Promise<void> {
-    await this.#publisher?.close();
+    // A publisher whose channel never opened rejects its close with that old failure (the
+    // broker was unreachable): there is nothing left to close, and closing must not fail for it.
+    await this.#publisher?.close().catch(() => undefined);
     await this.#connection?.close();
   }
 

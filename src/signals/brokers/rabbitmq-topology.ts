@@ -17,6 +17,8 @@ export class RabbitTopology {
   constructor(
     readonly prefix: string,
     readonly queueType: RabbitQueueType,
+    /** Deliveries of one message before the broker itself dead-letters it (quorum queues). */
+    readonly deliveryLimit = 5,
   ) {}
 
   /** The direct exchange every signal is published to, routed by signal name. */
@@ -47,6 +49,25 @@ export class RabbitTopology {
   /** A durable queue of the configured type. */
   queueDeclaration(queue: string): QueueDeclaration {
     return { queue, durable: true, arguments: { 'x-queue-type': this.queueType } };
+  }
+
+  /**
+   * The receiver's queue. A quorum queue gets an explicit delivery limit and the dead-letter
+   * queue as its dead-letter target: a message redelivered that often (it keeps killing its
+   * worker, so no attempt ever settles it) is dead-lettered by the broker rather than dropped.
+   * RabbitMQ 4 gives quorum queues a default limit of 20 and drops what exceeds it when no
+   * target is set. Retries after a receiver's failure do not count here: they are new messages
+   * through the retry queue, counted in the envelope.
+   */
+  receiverQueueDeclaration(signalName: string, receiverName: string): QueueDeclaration {
+    const declaration = this.queueDeclaration(this.queue(signalName, receiverName));
+    if (this.queueType !== 'quorum') return declaration;
+    const deadLettering = {
+      'x-delivery-limit': this.deliveryLimit,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': this.deadLetterQueue,
+    };
+    return { ...declaration, arguments: { ...declaration.arguments, ...deadLettering } };
   }
 
   /** Routes the signal's messages to the receiver's queue. */

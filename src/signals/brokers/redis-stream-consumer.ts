@@ -3,6 +3,7 @@ import { errorMessage } from './broker-backend.js';
 import { closeQuietly, destroyQuietly, openRedisClient, type RedisClient, type RedisCommandConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisDelivery, type RedisConsumerIdentity, type StreamEntry } from './redis-delivery.js';
 import type { RedisKeys } from './redis-keys.js';
+import { trimAcknowledged } from './redis-stream-trim.js';
 import { sleep, withTimeout } from './timing.js';
 
 /** Timing of one consumer loop. */
@@ -11,12 +12,30 @@ export interface RedisConsumerTiming {
   readonly blockMs: number;
   /** A read still unanswered this long after its block ended is hung: the watchdog recreates the connection. */
   readonly readTimeoutMarginMs: number;
-  /** Entries pending longer than this in another consumer are taken over (XAUTOCLAIM). */
+  /**
+   * Entries pending longer than this in another consumer are taken over (XAUTOCLAIM). The
+   * entries this consumer is still handling are claimed again every third of it, so a long
+   * receiver keeps its entries and is not run twice.
+   */
   readonly claimIdleMs: number;
   /** How often to look for such entries. */
   readonly reclaimIntervalMs: number;
   /** Entries handled at once; reads (COUNT) only fill the free places. */
   readonly batchSize: number;
+  /** How often to trim the stream of what every group has acknowledged. */
+  readonly trimIntervalMs: number;
+}
+
+/** Where a new consumer group starts: at the end of the stream (`$`, the default) or at its start (`0`). */
+export type StreamStart = 'end' | 'beginning';
+
+/** Creates `group` on `stream` (and the stream) unless it exists; an existing group keeps its position. */
+export async function createConsumerGroup(client: RedisClient, stream: string, group: string, start: StreamStart): Promise<void> {
+  try {
+    await client.xGroupCreate(stream, group, start === 'end' ? '$' : '0', { MKSTREAM: true });
+  } catch (error) {
+    if (!errorMessage(error).includes('BUSYGROUP')) throw error;
+  }
 }
 
 /**
@@ -37,6 +56,7 @@ export class RedisStreamConsumer {
   /** Entries being handled, by id: at most `batchSize`; new reads only fill free places. */
   readonly #inFlight = new Map<string, Promise<void>>();
   #lastReclaim = 0;
+  #lastTrim = 0;
   #reclaimCursor = '0-0';
 
   constructor(
@@ -46,12 +66,13 @@ export class RedisStreamConsumer {
     private readonly timing: RedisConsumerTiming,
     keys: RedisKeys,
     private readonly options: ResolvedBrokerOptions,
+    private readonly start: StreamStart = 'end',
   ) {
     this.#delivery = new RedisDelivery(identity, keys, options, this.#stopping.signal);
   }
 
   /** Starts the loop; it runs until {@link stop}. */
-  start(): void {
+  run(): void {
     this.#running ??= this.#run();
   }
 
@@ -65,6 +86,15 @@ export class RedisStreamConsumer {
   }
 
   async #run(): Promise<void> {
+    const renewing = setInterval(() => void this.#renewClaims(), Math.max(Math.floor(this.timing.claimIdleMs / 3), 50));
+    try {
+      await this.#consume();
+    } finally {
+      clearInterval(renewing);
+    }
+  }
+
+  async #consume(): Promise<void> {
     let reader: RedisClient | undefined;
     while (!this.#stopping.signal.aborted) {
       try {
@@ -76,6 +106,7 @@ export class RedisStreamConsumer {
           continue;
         }
         await this.#reclaimIfDue(commands);
+        await this.#trimIfDue(commands);
         this.#dispatch(commands, await this.#read(reader));
       } catch (error) {
         this.#logTrouble(error);
@@ -105,11 +136,7 @@ export class RedisStreamConsumer {
   async #openReader(): Promise<RedisClient> {
     const name = `${this.identity.stream}:${this.identity.group}:reader`.replace(/[^\w.:@-]/g, '_');
     const reader = await openRedisClient(this.connection, { name, reconnect: false });
-    try {
-      await reader.xGroupCreate(this.identity.stream, this.identity.group, '0', { MKSTREAM: true });
-    } catch (error) {
-      if (!errorMessage(error).includes('BUSYGROUP')) throw error;
-    }
+    await createConsumerGroup(reader, this.identity.stream, this.identity.group, this.start);
     return reader;
   }
 
@@ -133,6 +160,29 @@ export class RedisStreamConsumer {
     const entries = claimed.messages.filter((entry) => entry !== null).map((entry) => toEntry(entry));
     if (claimed.deletedMessages.length > 0) await commands.xAck(stream, group, claimed.deletedMessages.map(String));
     this.#dispatch(commands, entries);
+  }
+
+  /** Resets the idle time of the entries in hand, so that no other consumer takes them over. */
+  async #renewClaims(): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    const { stream, group, consumer } = this.identity;
+    try {
+      const commands = await this.commands.client();
+      await commands.xClaimJustId(stream, group, consumer, 0, [...this.#inFlight.keys()]);
+    } catch (error) {
+      // The next renewal tries again; if the entries are taken over meanwhile, they run twice (at least once).
+      this.#logTrouble(error);
+    }
+  }
+
+  async #trimIfDue(commands: RedisClient): Promise<void> {
+    if (Date.now() - this.#lastTrim < this.timing.trimIntervalMs) return;
+    this.#lastTrim = Date.now();
+    try {
+      await trimAcknowledged(commands, this.identity.stream);
+    } catch (error) {
+      this.#logTrouble(error);
+    }
   }
 
   #logTrouble(error: unknown): void {

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BrokerBackend } from './broker-backend.js';
+import { BrokerBackend, type PublishedMessage } from './broker-backend.js';
 import { assertPositive, type BrokerBackendOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
-import type { SignalEnvelope } from './envelope.js';
 import { RedisCommandConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
-import { RedisStreamConsumer, type RedisConsumerTiming } from './redis-stream-consumer.js';
+import { createConsumerGroup, RedisStreamConsumer, type RedisConsumerTiming, type StreamStart } from './redis-stream-consumer.js';
 
 /** Options of {@link RedisStreamsBackend}; see {@link BrokerBackendOptions} for the shared ones. */
 export interface RedisStreamsBackendOptions extends BrokerBackendOptions, Partial<RedisConsumerTiming> {
@@ -16,14 +15,22 @@ export interface RedisStreamsBackendOptions extends BrokerBackendOptions, Partia
   readonly consumerName?: string;
   /** When set, each XADD trims its stream to about this many entries (MAXLEN ~). Default: no trimming. */
   readonly maxStreamLength?: number;
+  /**
+   * Where the consumer group of a receiver that was never connected before starts: `'end'`
+   * (the default) gets the messages sent from then on; `'beginning'` replays the stream's
+   * history to it (every user ever created, say). A group that exists keeps its position.
+   */
+  readonly startFrom?: StreamStart;
 }
 
+// A dead consumer's entries are taken over within claimIdleMs + reclaimIntervalMs + blockMs: 18 s.
 const DEFAULT_TIMING: RedisConsumerTiming = {
   blockMs: 1000,
   readTimeoutMarginMs: 2000,
-  claimIdleMs: 60_000,
-  reclaimIntervalMs: 5000,
+  claimIdleMs: 15_000,
+  reclaimIntervalMs: 2000,
   batchSize: 16,
+  trimIntervalMs: 10_000,
 };
 
 /**
@@ -51,6 +58,7 @@ export class RedisStreamsBackend extends BrokerBackend {
   readonly #consumerName: string;
   readonly #maxStreamLength: number | undefined;
   readonly #consumers = new Map<ReceiverBinding, RedisStreamConsumer>();
+  readonly #startFrom: StreamStart;
 
   /** Connects nothing yet: the first send or the first consumer opens the connections. */
   constructor(options: RedisStreamsBackendOptions = {}) {
@@ -65,6 +73,7 @@ export class RedisStreamsBackend extends BrokerBackend {
     this.#commands = new RedisCommandConnection(this.#connection, this.#keys.connectionName('commands'));
     this.#consumerName = options.consumerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.#maxStreamLength = options.maxStreamLength;
+    this.#startFrom = options.startFrom ?? 'end';
     if (options.maxStreamLength !== undefined) assertPositive('maxStreamLength', options.maxStreamLength);
   }
 
@@ -73,7 +82,11 @@ export class RedisStreamsBackend extends BrokerBackend {
     return this.#keys;
   }
 
-  protected override async publish(envelope: SignalEnvelope, json: string, timeoutMs: number): Promise<void> {
+  protected override async declareReceiver({ signal, name }: ReceiverBinding): Promise<void> {
+    await createConsumerGroup(await this.#commands.client(), this.#keys.stream(signal.name), name, this.#startFrom);
+  }
+
+  protected override async publish(envelope: PublishedMessage, json: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const client = await this.#commands.client();
     const remainingMs = deadline - Date.now();
@@ -97,9 +110,9 @@ export class RedisStreamsBackend extends BrokerBackend {
       group: binding.name,
       consumer: this.#consumerName,
     };
-    const consumer = new RedisStreamConsumer(identity, this.#commands, this.#connection, this.#timing, this.#keys, this.options);
+    const consumer = new RedisStreamConsumer(identity, this.#commands, this.#connection, this.#timing, this.#keys, this.options, this.#startFrom);
     this.#consumers.set(binding, consumer);
-    consumer.start();
+    consumer.run();
     return consumer.ready;
   }
 

@@ -5,7 +5,7 @@ import { redisBroker } from './support/brokers.js';
 import { describeConsuming } from './support/consuming-suite.js';
 import { describeSending } from './support/sending-suite.js';
 import { REDIS_URL } from './support/services.js';
-import { MemoryLogger, waitFor } from './support/waiting.js';
+import { delay, MemoryLogger, waitFor } from './support/waiting.js';
 
 describe('RedisStreamsBackend', function () {
   this.timeout(20_000);
@@ -63,6 +63,75 @@ describe('RedisStreamsBackend', function () {
       expect(await fixture.backend().send(fixture.signal, { n: 1 })).to.deep.equal([]);
       await waitFor('the message after the hang', () => handled.length === 1, 8000);
       expect(logger.lines.some((line) => line.message.includes('hung'))).to.equal(true);
+    });
+  });
+
+  describe('claims and trimming', () => {
+    const fixture = useBrokerFixture(redisBroker);
+    const admin = createClient({ url: REDIS_URL });
+    const stream = (): string => `${fixture.prefix}stream:${fixture.signal.name}`;
+
+    before(async () => {
+      await admin.connect();
+    });
+    after(async () => {
+      if (admin.isOpen) await admin.close();
+    });
+
+    it('when a worker dies holding a message, then a worker with the default timings takes it over within 20 s', async function () {
+      this.timeout(40_000);
+      const crashing = fixture.consumerProcess('hang', ['sendWelcomeEmail']);
+      await crashing.ready();
+      expect(await fixture.backend().send(fixture.signal, { n: 1 })).to.deep.equal([]);
+      await waitFor('the first worker to receive it', () => crashing.messages('received').length === 1);
+      await crashing.kill();
+      const killedAt = Date.now();
+      const handled: number[] = [];
+      // The backend's own defaults, not the test's short ones.
+      const survivor = fixture.backend({ consume: true, claimIdleMs: undefined, reclaimIntervalMs: undefined, blockMs: undefined });
+      survivor.connect(fixture.signal, function sendWelcomeEmail({ n }) {
+        handled.push(n);
+      });
+      await waitFor('the survivor to process it', () => handled.length === 1, 25_000);
+      expect(Date.now() - killedAt).to.be.below(20_000);
+    });
+
+    it('when a receiver runs longer than claimIdleMs, then it keeps its message and no other worker runs it', async () => {
+      const runs: string[] = [];
+      for (const worker of ['a', 'b']) {
+        const backend = fixture.backend({ consume: true, claimIdleMs: 300, reclaimIntervalMs: 50, blockMs: 100 });
+        backend.connect(fixture.signal, async function sendWelcomeEmail() {
+          runs.push(worker);
+          await delay(1500);
+        });
+        await backend.whenConsuming();
+      }
+      expect(await fixture.backend().send(fixture.signal, { n: 1 })).to.deep.equal([]);
+      await waitFor('the receiver to start', () => runs.length === 1);
+      await delay(2000);
+      expect(runs).to.have.length(1);
+    });
+
+    it('when every group has acknowledged the entries, then the stream is trimmed, and an entry still pending stays', async () => {
+      const timing = { consume: true, trimIntervalMs: 100, blockMs: 100 } as const;
+      const quick = fixture.backend(timing);
+      quick.connect(fixture.signal, function sendWelcomeEmail() {});
+      let release: () => void = () => undefined;
+      const slow = fixture.backend(timing);
+      slow.connect(fixture.signal, async function recordAudit({ n }) {
+        if (n === 3) await new Promise<void>((resolve) => (release = resolve));
+      });
+      await Promise.all([quick.whenConsuming(), slow.whenConsuming()]);
+      try {
+        for (const n of [1, 2, 3, 4]) expect(await fixture.backend().send(fixture.signal, { n })).to.deep.equal([]);
+        const ids = (await admin.xRange(stream(), '-', '+')).map((entry) => entry.id);
+        const [, , pendingId] = ids;
+        await waitFor('the trim up to the pending entry', async () => (await admin.xLen(stream())) === 2);
+        expect((await admin.xRange(stream(), '-', '+'))[0]?.id).to.equal(pendingId);
+      } finally {
+        release();
+      }
+      await waitFor('the trim of the rest', async () => (await admin.xLen(stream())) <= 1);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { Connection } from 'rabbitmq-client';
 import { createClient } from 'redis';
 import type { BrokerBackend, DeadLetter } from '../../../../src/signals/brokers/index.js';
-import { RabbitMQBackend, RedisStreamsBackend, type BrokerBackendOptions } from '../../../../src/signals/brokers/index.js';
+import { RabbitMQBackend, RedisStreamsBackend, type BrokerBackendOptions, type RedisConsumerTiming } from '../../../../src/signals/brokers/index.js';
 import { AMQP_URL, REDIS_URL } from './services.js';
 import { MemoryLogger } from './waiting.js';
 
@@ -25,7 +25,7 @@ export interface TestBroker {
 export function createTestBackend(
   broker: BrokerName,
   prefix: string,
-  options: BrokerBackendOptions & { readonly url?: string } = {},
+  options: BrokerBackendOptions & Partial<RedisConsumerTiming> & { readonly url?: string } = {},
 ): BrokerBackend {
   const shared = { prefix, logger: new MemoryLogger(), retryBaseDelayMs: 10, retryMaxDelayMs: 50, ...options };
   if (broker === 'rabbitmq') return new RabbitMQBackend({ url: AMQP_URL, ...shared });
