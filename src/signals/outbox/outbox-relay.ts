@@ -18,6 +18,8 @@ export interface OutboxRelayOptions {
   readonly lagWarningMs?: number;
 }
 
+const LAG_CHECK_INTERVAL_MS = 5000;
+
 /**
  * Publishes what the outbox holds: at once when {@link notify}d of a commit, in batches, and
  * every `pollIntervalMs` anyway (rows left by a crash, a restart or a broker outage). A batch
@@ -39,6 +41,7 @@ export class OutboxRelay {
   #woken = false;
   #wake: (() => void) | undefined;
   #lastLagWarning = 0;
+  #lastLagCheck = 0;
 
   constructor(options: OutboxRelayOptions) {
     this.#store = options.store;
@@ -90,16 +93,18 @@ export class OutboxRelay {
       } catch (error) {
         failures += 1;
         if (failures === 1) this.#logger.warn(`The outbox relay could not publish; retrying with backoff: ${errorMessage(error)}`);
-        await this.#warnOnLag();
       }
+      await this.#warnOnLag();
       if (failures > 0) await this.#sleep(Math.min(this.#retryBaseDelayMs * 2 ** (failures - 1), this.#retryMaxDelayMs), false);
       else if (!this.#woken) await this.#sleep(this.#pollIntervalMs, true);
     }
   }
 
+  /** At most every few seconds, and a warning at most once per `lagWarningMs`. */
   async #warnOnLag(): Promise<void> {
     const now = Date.now();
-    if (now - this.#lastLagWarning < this.#lagWarningMs) return;
+    if (now - this.#lastLagWarning < this.#lagWarningMs || now - this.#lastLagCheck < LAG_CHECK_INTERVAL_MS) return;
+    this.#lastLagCheck = now;
     const lagMs = await this.#store.oldestAgeMs().catch(() => undefined);
     if (lagMs === undefined || lagMs < this.#lagWarningMs) return;
     this.#lastLagWarning = now;
