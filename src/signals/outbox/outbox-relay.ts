@@ -95,6 +95,7 @@ export class OutboxRelay {
         if (failures === 1) this.#logger.warn(`The outbox relay could not publish; retrying with backoff: ${errorMessage(error)}`);
       }
       await this.#warnOnLag();
+      if (!this.#running) break;
       if (failures > 0) await this.#sleep(Math.min(this.#retryBaseDelayMs * 2 ** (failures - 1), this.#retryMaxDelayMs), false);
       else if (!this.#woken) await this.#sleep(this.#pollIntervalMs, true);
     }
