@@ -87,8 +87,9 @@ export class OutboxRelay {
     while (this.#running) {
       this.#woken = false;
       try {
-        while (this.#running && (await this.#store.relay(this.#batchSize, this.#publish)) === this.#batchSize);
-        if (failures > 0) this.#logger.info(`The outbox relay publishes again after ${failures} failed attempts`);
+        const published = await this.#drain();
+        // Another relay may hold every row (SKIP LOCKED): reading nothing is no news of recovery.
+        if (failures > 0 && published > 0) this.#logger.info(`The outbox relay publishes again after ${failures} failed attempts`);
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -99,6 +100,15 @@ export class OutboxRelay {
       if (failures > 0) await this.#sleep(Math.min(this.#retryBaseDelayMs * 2 ** (failures - 1), this.#retryMaxDelayMs), false);
       else if (!this.#woken) await this.#sleep(this.#pollIntervalMs, true);
     }
+  }
+
+  /** Publishes full batches until one comes back short; returns how many messages went out. */
+  async #drain(): Promise<number> {
+    let total = 0;
+    for (let count = this.#batchSize; this.#running && count === this.#batchSize; total += count) {
+      count = await this.#store.relay(this.#batchSize, this.#publish);
+    }
+    return total;
   }
 
   /** At most every few seconds, and a warning at most once per `lagWarningMs`. */
