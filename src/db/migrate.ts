@@ -5,6 +5,7 @@ import { seedProducts } from './migrations/0002-seed-products.js';
 import { createHandledMessages } from './migrations/0003-create-handled-messages.js';
 import { addStockCheckAndNormalizedEmails } from './migrations/0004-stock-check-and-normalized-emails.js';
 import { createSignalOutbox } from './migrations/0005-create-signal-outbox.js';
+import { addHandledMessageState } from './migrations/0006-handled-message-state.js';
 
 // Listed in code rather than read from a folder, so the same list works under tsx and from dist/.
 /** Every migration for `dialect`, by name, in the order they apply. */
@@ -15,6 +16,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0003-create-handled-messages': createHandledMessages,
     '0004-stock-check-and-normalized-emails': addStockCheckAndNormalizedEmails(dialect),
     '0005-create-signal-outbox': createSignalOutbox(dialect),
+    '0006-handled-message-state': addHandledMessageState,
   };
 }
 

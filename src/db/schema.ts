@@ -62,5 +62,8 @@ export interface AuditEventsTable {
 export interface HandledMessagesTable {
   receiver: string;
   messageId: string;
+  /** When it was marked, or claimed (`sending`). */
   handledAt: string;
+  /** `done`, or `sending` while an effect outside the database runs. */
+  state: Generated<'done' | 'sending'>;
 }

@@ -18,14 +18,30 @@ export function idempotencyKey(receiver: string, { messageId }: Pick<ReceiverCon
   return messageId === undefined ? undefined : { receiver, messageId };
 }
 
+export interface HandledMessageServiceDeps {
+  readonly db: Db;
+  readonly handled: HandledMessageRepository;
+  /**
+   * How long a delivery's claim on an effect outside the database (mail) holds before another
+   * delivery of the message may take it over: its worker is presumed dead. Default 10 s, so
+   * that a redelivery after a crash gets through within a broker's default retries.
+   */
+  readonly claimTtlMs?: number;
+  readonly clock?: () => number;
+}
+
 /** Remembers which messages each receiver has handled, so that a redelivery is skipped. */
 export class HandledMessageService {
   readonly #db: Db;
   readonly #handled: HandledMessageRepository;
+  readonly #claimTtlMs: number;
+  readonly #clock: () => number;
 
-  constructor(deps: { db: Db; handled: HandledMessageRepository }) {
+  constructor(deps: HandledMessageServiceDeps) {
     this.#db = deps.db;
     this.#handled = deps.handled;
+    this.#claimTtlMs = deps.claimTtlMs ?? 10_000;
+    this.#clock = deps.clock ?? Date.now;
   }
 
   /**
@@ -44,14 +60,33 @@ export class HandledMessageService {
   }
 
   /**
-   * For an effect outside the database (sending mail): skips it when `key` is marked, else runs
-   * it and marks `key` after it succeeded. That is at least once, not exactly once: a crash
-   * between the effect and the mark runs it again on redelivery, but never loses it. Without a
-   * key, just runs it.
+   * For an effect outside the database (sending mail): skips it when `key` is done; else
+   * claims `key`, runs the effect and marks `key` done. Two deliveries of one message at once
+   * (a message published twice) do not both run it: the second finds the claim and throws
+   * {@link MessageInProgressError}, so its broker retries it later and then skips it. That is
+   * at least once, not exactly once: a crash between the effect and the mark runs it again
+   * once the claim is older than `claimTtlMs`, but never loses it. A failed effect releases
+   * the claim for the retry. Without a key (in-process), just runs it.
+   *
+   * @throws MessageInProgressError while another delivery holds the claim; what `effect` throws.
    */
   async atLeastOnce(key: IdempotencyKey | undefined, effect: () => Promise<void>): Promise<void> {
-    if (key !== undefined && (await this.#handled.has(key))) return;
-    await effect();
-    if (key !== undefined) await this.#handled.mark(key);
+    if (key === undefined) return effect();
+    const now = this.#clock();
+    const claim = await this.#handled.claim(key, new Date(now), new Date(now - this.#claimTtlMs));
+    if (claim === 'done') return;
+    if (claim === 'busy') throw new MessageInProgressError(`Message ${key.messageId} is being handled by ${key.receiver} in another delivery`);
+    try {
+      await effect();
+    } catch (error) {
+      await this.#handled.release(key);
+      throw error;
+    }
+    await this.#handled.complete(key);
   }
+}
+
+/** Another delivery of the same message is performing its effect right now: retry later. */
+export class MessageInProgressError extends Error {
+  override readonly name = 'MessageInProgressError';
 }

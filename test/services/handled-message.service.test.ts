@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AuditRepository } from '../../src/repositories/audit.repository.js';
 import { HandledMessageRepository } from '../../src/repositories/handled-message.repository.js';
 import { AuditService } from '../../src/services/audit.service.js';
-import { HandledMessageService } from '../../src/services/handled-message.service.js';
+import { HandledMessageService, MessageInProgressError } from '../../src/services/handled-message.service.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 
 const key = { receiver: 'auditUserCreated', messageId: 'msg-1' };
@@ -55,6 +55,35 @@ describeOnEachDatabase('Handling a message once', (connection) => {
   });
 
   describe('atLeastOnce() (mail)', () => {
+    it('when two deliveries of one message run at once, then the mail is sent once and the other delivery is told to retry', async () => {
+      const { handled } = build();
+      const sent: string[] = [];
+      let finishSending: () => void = () => undefined;
+      const slowSend = (): Promise<void> =>
+        new Promise<void>((resolve) => (finishSending = resolve)).then(() => void sent.push('welcome'));
+      const first = handled.atLeastOnce(key, slowSend);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const second: unknown = await handled.atLeastOnce(key, slowSend).catch((thrown: unknown) => thrown);
+      expect(second).to.be.instanceOf(MessageInProgressError);
+      finishSending();
+      await first;
+      await handled.atLeastOnce(key, slowSend);
+      expect(sent).to.deep.equal(['welcome']);
+    });
+
+    it('when a delivery claimed the message and never finished (its worker died), then a later one takes it over', async () => {
+      const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
+      const { db } = connection();
+      const handled = new HandledMessageService({ db, handled: new HandledMessageRepository(db), claimTtlMs: 10_000, clock: () => clock.now });
+      const never = handled.atLeastOnce(key, () => new Promise<void>(() => undefined));
+      void never;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      clock.now += 11_000;
+      const sent: string[] = [];
+      await handled.atLeastOnce(key, () => Promise.resolve(void sent.push('welcome')));
+      expect(sent).to.deep.equal(['welcome']);
+    });
+
     it('when the message was sent already, then it is not sent again', async () => {
       const { handled } = build();
       const sent: string[] = [];
