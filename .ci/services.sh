@@ -23,9 +23,15 @@ wait_until() {
   echo "ci: $name is up"
 }
 
+# Stops it with its own tool, or failing that by the pid the server wrote at start: never by a
+# name pattern, which could hit another broker on a developer's machine.
 restart_rabbitmq() {
   echo "ci: RabbitMQ does not answer AMQP; restarting it"
-  pkill -9 -f 'beam.smp.*rabbit' || true
+  if ! timeout 60 rabbitmqctl shutdown >/dev/null 2>&1; then
+    for pidfile in /var/lib/rabbitmq/mnesia/*.pid; do
+      [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
+    done
+  fi
   sleep 2
   rabbitmq-server -detached || true
 }
