@@ -1,4 +1,5 @@
-import { sql, type Kysely, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import type { OutboxMessage, OutboxStore } from './outbox-store.js';
 
 /** Which SQL the store speaks. */
@@ -21,28 +22,40 @@ interface Row {
 const TABLE = sql.table('signal_outbox');
 
 /**
+ * How long a SQLite relay's claim on a batch holds before another relay may take it (it died):
+ * longer than a publish takes (the backends give up on the broker after 1.5 s), short enough
+ * that a restarted process soon publishes what a killed one had claimed.
+ */
+const SQLITE_CLAIM_MS = 5000;
+
+/**
  * Creates the outbox table, `signal_outbox`: `seq` (the order of writing), `id` (the message
- * id, unique), `signal`, `envelope` (JSON) and `created` (epoch ms). Call it from a migration.
+ * id, unique), `signal`, `envelope` (JSON), `created` (epoch ms), and `owner` and `claimed`
+ * (epoch ms), with which a relay on SQLite claims a batch. Call it from a migration.
  */
 export async function createOutboxTable(db: QueryExecutorProvider, dialect: OutboxDialect): Promise<void> {
   const seq = dialect === 'postgres' ? sql`seq bigserial primary key` : sql`seq integer primary key autoincrement`;
   await sql`create table ${TABLE} (
-    ${seq}, id text not null unique, signal text not null, envelope text not null, created bigint not null
+    ${seq}, id text not null unique, signal text not null, envelope text not null, created bigint not null,
+    owner text, claimed bigint not null default 0
   )`.execute(db);
 }
 
 /**
  * The outbox as a table in the app's database, through Kysely.
  *
- * On PostgreSQL several processes relay from one table safely: a batch is taken
- * `FOR UPDATE SKIP LOCKED` in a transaction that stays open while it is published, and deleted
- * in it. On SQLite, which has one writer, the batch is read, published and then deleted
- * without holding the write lock during the publish; two processes relaying at once may then
- * publish a message twice, which the receivers' de-duplication by message id absorbs.
+ * Several processes relay from one table safely, each message going to one of them. On
+ * PostgreSQL a batch is taken `FOR UPDATE SKIP LOCKED` in a transaction that stays open while
+ * it is published, and deleted in it. On SQLite, which has one write lock for the whole
+ * database, holding it during a publish would stall every write: a relay claims its batch
+ * instead (one short UPDATE), publishes it, then deletes it; a claim whose relay died expires
+ * after 5 s, and a failed publish gives its claim back at once.
  */
 export class KyselyOutboxStore<DB> implements OutboxStore {
   readonly #db: Kysely<DB>;
   readonly #dialect: OutboxDialect;
+  /** This store's name on the rows it claims (SQLite). */
+  readonly #owner = randomUUID();
 
   constructor({ db, dialect }: KyselyOutboxStoreOptions<DB>) {
     this.#db = db;
@@ -59,8 +72,12 @@ export class KyselyOutboxStore<DB> implements OutboxStore {
   }
 
   relay(limit: number, publish: (messages: OutboxMessage[]) => Promise<void>): Promise<number> {
-    if (this.#dialect === 'sqlite') return this.#relayBatch(this.#db, limit, publish, sql``);
-    return this.#db.transaction().execute((trx) => this.#relayBatch(trx, limit, publish, sql`for update skip locked`));
+    if (this.#dialect === 'sqlite') return this.#relayClaimed(limit, publish);
+    return this.#db.transaction().execute(async (trx) => {
+      const { rows } = await sql<Row>`select seq, id, signal, envelope from ${TABLE}
+        order by seq limit ${limit} for update skip locked`.execute(trx);
+      return this.#publishThenDelete(trx, rows, publish);
+    });
   }
 
   async oldestAgeMs(): Promise<number | undefined> {
@@ -69,13 +86,21 @@ export class KyselyOutboxStore<DB> implements OutboxStore {
     return created === null || created === undefined ? undefined : Math.max(Date.now() - Number(created), 0);
   }
 
-  async #relayBatch(
-    db: QueryExecutorProvider,
-    limit: number,
-    publish: (messages: OutboxMessage[]) => Promise<void>,
-    lock: RawBuilder<unknown>,
-  ): Promise<number> {
-    const { rows } = await sql<Row>`select seq, id, signal, envelope from ${TABLE} order by seq limit ${limit} ${lock}`.execute(db);
+  async #relayClaimed(limit: number, publish: (messages: OutboxMessage[]) => Promise<void>): Promise<number> {
+    const now = Date.now();
+    await sql`update ${TABLE} set owner = ${this.#owner}, claimed = ${now + SQLITE_CLAIM_MS} where seq in (
+      select seq from ${TABLE} where claimed < ${now} order by seq limit ${limit})`.execute(this.#db);
+    const { rows } = await sql<Row>`select seq, id, signal, envelope from ${TABLE}
+      where owner = ${this.#owner} and claimed > ${now} order by seq`.execute(this.#db);
+    try {
+      return await this.#publishThenDelete(this.#db, rows, publish);
+    } catch (error) {
+      await sql`update ${TABLE} set claimed = 0 where owner = ${this.#owner}`.execute(this.#db);
+      throw error;
+    }
+  }
+
+  async #publishThenDelete(db: QueryExecutorProvider, rows: Row[], publish: (messages: OutboxMessage[]) => Promise<void>): Promise<number> {
     if (rows.length === 0) return 0;
     await publish(rows.map(({ id, signal, envelope }) => ({ id, signal, json: envelope })));
     const seqs = sql.join(rows.map((row) => Number(row.seq)));
