@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TIMER_DELAY_MS } from './signals/index.js';
 
 /** Where the data lives: an embedded SQLite file (or `:memory:`), or a PostgreSQL server. */
 export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
@@ -60,7 +61,7 @@ export class ConfigError extends Error {
 }
 
 // Node runs a longer timer after 1 ms (TimeoutOverflowWarning), so longer durations are refused.
-const positiveMs = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const positiveMs = z.coerce.number().int().positive().max(MAX_TIMER_DELAY_MS);
 const databaseUrl = z
   .string()
   .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'expected sqlite:<file>, sqlite::memory: or postgres://...');
@@ -90,6 +91,9 @@ const envSchema = z.object({
   RECEIVER_TIMEOUT_MS: positiveMs.optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
 });
+
+/** The environment variables {@link loadConfig} reads, in the order `.env.example` lists them. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 /**
  * Reads and validates the configuration from `env`.

@@ -1,5 +1,6 @@
 import { ConfigError } from './config.js';
 import { errorFields, type Logger } from './logger.js';
+import { assertDuration } from './signals/index.js';
 
 // The process plumbing the web server and the worker share. Both files are run, never imported.
 
@@ -17,6 +18,7 @@ export interface ShutdownOptions {
  * longer than `timeoutMs`.
  */
 export function exitGracefullyOnSignals({ logger, timeoutMs, finishing, shutdown }: ShutdownOptions): void {
+  assertDuration('timeoutMs', timeoutMs);
   const stop = (signal: NodeJS.Signals): void => {
     logger.info(`${signal} received: finishing ${finishing}, then exiting`);
     // Not unref'd: if the shutdown stalls with nothing else pending, this still ends it with 1.

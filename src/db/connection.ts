@@ -1,6 +1,7 @@
 import { CamelCasePlugin, Kysely, sql, type KyselyPlugin } from 'kysely';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseConfig, type DatabaseTimeouts } from '../config.js';
 import type { Logger } from '../logger.js';
+import { assertDuration } from '../signals/index.js';
 import { postgresDialect } from './postgres.js';
 import type { Database } from './schema.js';
 import { sqliteDialect, SqliteRowLocksPlugin } from './sqlite.js';
@@ -36,9 +37,12 @@ const POSTGRES_POOL_SIZE = 10;
 /**
  * Opens the database `config` names (no query is run yet); for a SQLite file, creates its folder
  * first. Failures that mean "the database cannot serve now" surface as `ServiceUnavailableError`.
+ *
+ * @throws RangeError naming the timeout when one is not above 0 and at most 2^31 − 1 ms.
  */
 export function connectDatabase(config: DatabaseConfig, options: ConnectOptions = {}): DatabaseConnection {
   const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts };
+  for (const [name, value] of Object.entries(timeouts)) assertDuration(`timeouts.${name}`, value);
   const plugins: KyselyPlugin[] = [new CamelCasePlugin()];
   if (config.kind === 'sqlite') {
     const dialect = sqliteDialect({ filename: config.filename, busyTimeoutMs: timeouts.busyMs });

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection.js';
 import type { HandledMessageRepository, IdempotencyKey } from '../repositories/handled-message.repository.js';
-import type { ReceiverContext } from '../signals/index.js';
+import { assertDuration, type ReceiverContext } from '../signals/index.js';
 
 export type { IdempotencyKey };
 
@@ -25,6 +25,7 @@ export interface HandledMessageServiceDeps {
    * How long a delivery's claim on an effect outside the database (mail) holds before another
    * delivery of the message may take it over: its worker is presumed dead. Default 10 s, so
    * that a redelivery after a crash gets through within a broker's default retries.
+   * A RangeError naming it unless it is above 0 and at most 2^31 − 1 ms.
    */
   readonly claimTtlMs?: number;
   readonly clock?: () => number;
@@ -42,6 +43,7 @@ export class HandledMessageService {
     this.#handled = deps.handled;
     this.#claimTtlMs = deps.claimTtlMs ?? 10_000;
     this.#clock = deps.clock ?? Date.now;
+    assertDuration('claimTtlMs', this.#claimTtlMs);
   }
 
   /**

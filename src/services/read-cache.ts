@@ -27,6 +27,11 @@ export class ReadCache {
     this.#maxEntries = options.maxEntries ?? 1000;
     this.#ttlMs = options.ttlMs ?? 60_000;
     this.#clock = options.clock ?? Date.now;
+    if (!(Number.isSafeInteger(this.#maxEntries) && this.#maxEntries > 0)) {
+      throw new RangeError(`maxEntries must be a positive integer, got ${String(this.#maxEntries)}`);
+    }
+    // Not a timer: any length is honoured, up to Infinity (entries never expire).
+    if (!(this.#ttlMs > 0)) throw new RangeError(`ttlMs must be a number of milliseconds above 0, got ${String(this.#ttlMs)}`);
   }
 
   static key(entity: string, id: number): string {

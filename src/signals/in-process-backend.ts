@@ -1,5 +1,6 @@
 import { RegistryBackend } from './registry-backend.js';
 import { DispatchContext } from './context.js';
+import { assertDuration } from './duration.js';
 import { ReceiverTimeoutError, toError } from './errors.js';
 import { getDefaultSignalLogger, logReceiverFailure, type SignalLogger } from './logger.js';
 import type { Signal } from './signal.js';
@@ -12,6 +13,9 @@ export interface InProcessBackendOptions {
   /**
    * How long an async receiver may run. Past it, the receiver's `abortSignal` is aborted, a
    * {@link ReceiverTimeoutError} is recorded and the send moves on. Default: no limit.
+   *
+   * @throws RangeError from the constructor unless it is above 0 and at most 2^31 − 1 ms
+   *   (the longest timer Node honours).
    */
   readonly receiverTimeoutMs?: number;
   /** Called after every receiver, for metrics. If it throws, the error is logged and ignored. */
@@ -32,9 +36,7 @@ export class InProcessBackend extends RegistryBackend {
   constructor(options: InProcessBackendOptions = {}) {
     super();
     const { receiverTimeoutMs } = options;
-    if (receiverTimeoutMs !== undefined && !(Number.isFinite(receiverTimeoutMs) && receiverTimeoutMs > 0)) {
-      throw new RangeError(`receiverTimeoutMs must be a positive number of milliseconds, got ${receiverTimeoutMs}`);
-    }
+    if (receiverTimeoutMs !== undefined) assertDuration('receiverTimeoutMs', receiverTimeoutMs);
     this.#logger = options.logger;
     this.#timeoutMs = receiverTimeoutMs;
     this.#observer = options.onReceiverSettled;

@@ -1,5 +1,6 @@
 import type { SignalLogger } from '../logger.js';
 import { getDefaultSignalLogger } from '../logger.js';
+import { assertDuration } from '../duration.js';
 import type { OutboxRelayOptions } from '../outbox/outbox-relay.js';
 import type { EnvelopeContext } from './envelope.js';
 
@@ -56,7 +57,8 @@ const runDirectly: RunInContext = (_context, fn) => fn();
 /**
  * Fills in the defaults and checks the numbers.
  *
- * @throws RangeError for a non-positive `maxAttempts`, delay or timeout.
+ * @throws RangeError naming the option for a `maxAttempts` that is not a positive integer, or
+ *   a delay or timeout that is not above 0 and at most 2^31 − 1 ms (Node's timer limit).
  */
 export function resolveBrokerOptions(options: BrokerBackendOptions): ResolvedBrokerOptions {
   const resolved: ResolvedBrokerOptions = {
@@ -74,12 +76,12 @@ export function resolveBrokerOptions(options: BrokerBackendOptions): ResolvedBro
     throw new RangeError(`maxAttempts must be a positive integer, got ${resolved.maxAttempts}`);
   }
   for (const key of ['retryBaseDelayMs', 'retryMaxDelayMs', 'sendTimeoutMs'] as const) {
-    assertPositive(key, resolved[key]);
+    assertDuration(key, resolved[key]);
   }
   return resolved;
 }
 
-/** @throws RangeError unless `value` is a positive finite number. */
-export function assertPositive(name: string, value: number): void {
-  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
+/** @throws RangeError naming the option unless `value` is a positive integer (a count). */
+export function assertPositiveInteger(name: string, value: number): void {
+  if (!(Number.isSafeInteger(value) && value > 0)) throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
 }

@@ -1,6 +1,6 @@
 import { Connection, type Consumer, type ConsumerProps, type Publisher } from 'rabbitmq-client';
 import { BrokerBackend, errorMessage, type PublishedMessage } from './broker-backend.js';
-import { assertPositive, type BrokerBackendOptions } from './broker-options.js';
+import { assertPositiveInteger, type BrokerBackendOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
 import { PublishError } from './errors.js';
 import { RabbitDelivery } from './rabbitmq-delivery.js';
@@ -48,7 +48,7 @@ export class RabbitMQBackend extends BrokerBackend {
     this.#topology = new RabbitTopology(options.prefix ?? '', options.queueType ?? 'quorum', this.options.maxAttempts);
     this.#url = options.url ?? 'amqp://guest:guest@127.0.0.1:5672';
     this.#prefetch = options.prefetch ?? 16;
-    assertPositive('prefetch', this.#prefetch);
+    assertPositiveInteger('prefetch', this.#prefetch);
   }
 
   /** The exchange and queue names this backend uses. */

@@ -1,3 +1,4 @@
+import { addDurations } from '../duration.js';
 import type { ResolvedBrokerOptions } from './broker-options.js';
 import { errorMessage } from './broker-backend.js';
 import { closeQuietly, destroyQuietly, openRedisClient, type RedisClient, type RedisCommandConnection, type RedisConnectionOptions } from './redis-connection.js';
@@ -146,7 +147,8 @@ export class RedisStreamConsumer {
     const { stream, group, consumer } = this.identity;
     const reading = reader.xReadGroup(group, consumer, { key: stream, id: '>' }, { COUNT: this.#freePlaces, BLOCK: blockMs });
     reading.catch(() => undefined);
-    const reply = await withTimeout(reading, blockMs + readTimeoutMarginMs, `XREADGROUP hung for more than ${blockMs + readTimeoutMarginMs} ms`);
+    const hungAfterMs = addDurations(blockMs, readTimeoutMarginMs);
+    const reply = await withTimeout(reading, hungAfterMs, `XREADGROUP hung for more than ${hungAfterMs} ms`);
     return toEntries(reply);
   }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BrokerBackend, type PublishedMessage } from './broker-backend.js';
-import { assertPositive, type BrokerBackendOptions } from './broker-options.js';
+import { assertDuration } from '../duration.js';
+import { assertPositiveInteger, type BrokerBackendOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
 import { RedisCommandConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
@@ -74,7 +75,7 @@ export class RedisStreamsBackend extends BrokerBackend {
     this.#consumerName = options.consumerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.#maxStreamLength = options.maxStreamLength;
     this.#startFrom = options.startFrom ?? 'end';
-    if (options.maxStreamLength !== undefined) assertPositive('maxStreamLength', options.maxStreamLength);
+    if (options.maxStreamLength !== undefined) assertPositiveInteger('maxStreamLength', options.maxStreamLength);
   }
 
   /** The Redis names this backend uses (streams, attempt hashes, the dead-letter stream). */
@@ -132,7 +133,8 @@ function resolveTiming(options: Partial<RedisConsumerTiming>): RedisConsumerTimi
   for (const key of Object.keys(DEFAULT_TIMING) as (keyof RedisConsumerTiming)[]) {
     const value = options[key];
     if (value === undefined) continue;
-    assertPositive(key, value);
+    if (key === 'batchSize') assertPositiveInteger(key, value);
+    else assertDuration(key, value);
     timing[key] = value;
   }
   return timing;

@@ -1,3 +1,4 @@
+import { assertDuration } from '../duration.js';
 import type { SignalLogger } from '../logger.js';
 import type { OutboxMessage, OutboxStore } from './outbox-store.js';
 
@@ -43,6 +44,7 @@ export class OutboxRelay {
   #lastLagWarning = 0;
   #lastLagCheck = 0;
 
+  /** @throws RangeError naming the option: a `batchSize` that is not a positive integer, a duration not above 0 and at most 2^31 − 1 ms. */
   constructor(options: OutboxRelayOptions) {
     this.#store = options.store;
     this.#publish = options.publish;
@@ -52,6 +54,17 @@ export class OutboxRelay {
     this.#retryBaseDelayMs = options.retryBaseDelayMs ?? 100;
     this.#retryMaxDelayMs = options.retryMaxDelayMs ?? 5000;
     this.#lagWarningMs = options.lagWarningMs ?? 30_000;
+    if (!(Number.isSafeInteger(this.#batchSize) && this.#batchSize > 0)) {
+      throw new RangeError(`batchSize must be a positive integer, got ${String(this.#batchSize)}`);
+    }
+    for (const [name, value] of [
+      ['pollIntervalMs', this.#pollIntervalMs],
+      ['retryBaseDelayMs', this.#retryBaseDelayMs],
+      ['retryMaxDelayMs', this.#retryMaxDelayMs],
+      ['lagWarningMs', this.#lagWarningMs],
+    ] as const) {
+      assertDuration(name, value);
+    }
   }
 
   /** Starts relaying (once); the first round reads whatever the outbox already holds. */
