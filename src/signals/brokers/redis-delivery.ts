@@ -5,7 +5,7 @@ import { decodeEnvelope, type SignalEnvelope } from './envelope.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import { decideOutcome, giveUpUnfinished, invokeReceiver, toDeadLetter, type Delivery } from './receiver-invoker.js';
-import { retryDelayMs, sleep } from './timing.js';
+import { retryDelayMs, type AbortableDelays } from './timing.js';
 
 /** One stream entry as XREADGROUP and XAUTOCLAIM return it. */
 export interface StreamEntry {
@@ -31,7 +31,7 @@ export class RedisDelivery {
     private readonly identity: RedisConsumerIdentity,
     private readonly keys: RedisKeys,
     private readonly options: ResolvedBrokerOptions,
-    private readonly stopping: AbortSignal,
+    private readonly delays: AbortableDelays,
   ) {}
 
   /** Never rejects: failures are logged and the entry stays pending. */
@@ -55,7 +55,7 @@ export class RedisDelivery {
       const error = await this.#run(delivery);
       const outcome = decideOutcome(error, attempt, this.options.maxAttempts);
       if (outcome === 'retry') {
-        if (!(await sleep(retryDelayMs(attempt, this.#backoff), this.stopping))) return;
+        if (!(await this.delays.sleep(retryDelayMs(attempt, this.#backoff)))) return;
         await this.#keepClaimed(client, entry.id);
         continue;
       }

@@ -5,7 +5,7 @@ import { closeQuietly, destroyQuietly, openRedisClient, type RedisClient, type R
 import { RedisDelivery, type RedisConsumerIdentity, type StreamEntry } from './redis-delivery.js';
 import type { RedisKeys } from './redis-keys.js';
 import { trimAcknowledged } from './redis-stream-trim.js';
-import { sleep, withTimeout } from './timing.js';
+import { AbortableDelays, withTimeout } from './timing.js';
 
 /** Timing of one consumer loop. */
 export interface RedisConsumerTiming {
@@ -47,6 +47,7 @@ export async function createConsumerGroup(client: RedisClient, stream: string, g
  */
 export class RedisStreamConsumer {
   readonly #stopping = new AbortController();
+  readonly #delays = new AbortableDelays(this.#stopping.signal);
   readonly #delivery: RedisDelivery;
   #running: Promise<void> | undefined;
   #markReady: () => void = () => undefined;
@@ -69,7 +70,7 @@ export class RedisStreamConsumer {
     private readonly options: ResolvedBrokerOptions,
     private readonly start: StreamStart = 'end',
   ) {
-    this.#delivery = new RedisDelivery(identity, keys, options, this.#stopping.signal);
+    this.#delivery = new RedisDelivery(identity, keys, options, this.#delays);
   }
 
   /** Starts the loop; it runs until {@link stop}. */
@@ -113,7 +114,7 @@ export class RedisStreamConsumer {
         this.#logTrouble(error);
         destroyQuietly(reader);
         reader = undefined;
-        await sleep(Math.min(1000, this.timing.blockMs), this.#stopping.signal);
+        await this.#delays.sleep(Math.min(1000, this.timing.blockMs));
       }
     }
     await Promise.all(this.#inFlight.values());

@@ -17,23 +17,43 @@ export function retryDelayMs(failedAttempt: number, options: BackoffOptions): nu
 }
 
 /**
- * Waits `ms`, or less when `abortSignal` aborts.
+ * Waits that all end early when one `AbortSignal` aborts (a consumer stopping).
  *
- * @returns true when the full delay passed, false when it was cut short.
+ * One listener on the signal serves every pending wait, however many there are: a listener per
+ * wait on a shared signal, with more than 10 messages waiting out a retry backoff at once, would
+ * make Node print a false `MaxListenersExceededWarning` about a leak.
  */
-export function sleep(ms: number, abortSignal?: AbortSignal): Promise<boolean> {
-  if (abortSignal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      abortSignal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    abortSignal?.addEventListener('abort', onAbort, { once: true });
-  });
+export class AbortableDelays {
+  readonly #pending = new Set<() => void>();
+
+  constructor(private readonly abortSignal: AbortSignal) {
+    abortSignal.addEventListener('abort', () => [...this.#pending].forEach((cutShort) => cutShort()), { once: true });
+  }
+
+  /**
+   * Waits `ms`, or less when the signal aborts.
+   *
+   * @returns true when the full delay passed, false when it was cut short (or the signal had
+   *   already aborted).
+   */
+  sleep(ms: number): Promise<boolean> {
+    if (this.abortSignal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const settle = (completed: boolean): void => {
+        clearTimeout(timer);
+        this.#pending.delete(cutShort);
+        resolve(completed);
+      };
+      const cutShort = (): void => settle(false);
+      const timer = setTimeout(settle, ms, true);
+      this.#pending.add(cutShort);
+    });
+  }
+
+  /** Waits in progress; for tests and metrics. */
+  get pending(): number {
+    return this.#pending.size;
+  }
 }
 
 /**
