@@ -96,8 +96,9 @@ export class Signal<T = void> {
    * before the next (sync or async). Receivers connected or disconnected during the send
    * take effect on the next one.
    *
-   * Warns once per payload type (`SignalPayloadWarning`) when the payload would not survive
-   * a message broker; the signal fires anyway.
+   * Warns once per payload type (`SignalPayloadWarning`) when the payload could not cross a
+   * message broker as it is (a function, a class instance: see `findUnportableValue`); the
+   * in-process backend delivers it anyway, a broker backend refuses it.
    *
    * Inside a transaction ({@link SignalTransaction}), the send is only recorded: it resolves
    * once recorded, and receivers run (or the message is published) after the outermost
@@ -130,8 +131,9 @@ export class Signal<T = void> {
     if (this.#warnedPayloadTypes.has(unportable)) return;
     this.#warnedPayloadTypes.add(unportable);
     process.emitWarning(
-      `Signal '${this.name}' was sent a payload with a ${unportable}, which would not survive a ` +
-        'message broker (JSON). Send plain objects, arrays and primitives, or add a toJSON() method.',
+      `Signal '${this.name}' was sent a payload with a ${unportable}, which a message broker ` +
+        'cannot deliver as it was: a broker backend refuses the send. Send data: plain objects, arrays, ' +
+        'primitives, Date, Map, Set, bigint, RegExp, URL, Error or typed arrays.',
       { type: 'SignalPayloadWarning', code: 'SIGNAL_PAYLOAD_NOT_PORTABLE' },
     );
   }

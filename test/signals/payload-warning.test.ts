@@ -34,6 +34,12 @@ describe('payload portability', () => {
       expect(receiver.callCount).to.equal(2);
     });
 
+    it('when the payload holds a Date, a Map, a Set or a bigint, then it does not warn: they cross a broker with their types', async () => {
+      const warn = sinon.stub(process, 'emitWarning');
+      await new Signal<unknown>('invoice.due').send({ dueAt: new Date(0), lines: new Map([['a', 1n]]), tags: new Set(['x']) });
+      expect(warn.called).to.be.false;
+    });
+
     it('when the payload is a plain object of JSON values, then it does not warn', async () => {
       const warn = sinon.stub(process, 'emitWarning');
       await new Signal<{ id: number; tags: string[] }>('user.created').send({ id: 1, tags: ['a'] });
@@ -43,8 +49,8 @@ describe('payload portability', () => {
     it('when two different unportable types are sent, then each warns once', async () => {
       const warn = sinon.stub(process, 'emitWarning');
       const signal = new Signal<unknown>('anything');
-      await signal.send(new Map());
-      await signal.send(new Map());
+      await signal.send(new Money(1));
+      await signal.send(new Money(2));
       await signal.send(() => undefined);
       expect(warn.callCount).to.equal(2);
     });
@@ -59,8 +65,13 @@ describe('payload portability', () => {
       ['a boolean', false],
       ['an array of plain objects', [{ a: 1 }, { b: [2] }]],
       ['an object with a null prototype', Object.assign(Object.create(null) as object, { a: 1 })],
-      ['a Date (it has toJSON)', new Date(0)],
-      ['a class instance with toJSON', new Stamp()],
+      ['a Date', new Date(0)],
+      ['a Map of Sets', new Map([['k', new Set([1])]])],
+      ['a bigint', 10n],
+      ['NaN, -0 and Infinity', [Number.NaN, -0, Number.POSITIVE_INFINITY]],
+      ['a RegExp, a URL and an Error', [/a/g, new URL('https://example.com/'), new Error('boom')]],
+      ['a Uint8Array', new Uint8Array([1, 2])],
+      ['undefined in an array', [undefined]],
     ] as const) {
       it(`when given ${label}, then it finds nothing`, () => {
         expect(findUnportableValue(value)).to.equal(undefined);
@@ -68,11 +79,16 @@ describe('payload portability', () => {
     }
 
     for (const [label, value, expected] of [
-      ['a Map', new Map(), 'Map'],
       ['a function', () => undefined, 'function'],
-      ['a bigint', 10n, 'bigint'],
-      ['NaN', Number.NaN, 'number (NaN)'],
+      ['a symbol', Symbol('s'), 'symbol'],
+      ['a class instance with toJSON', new Stamp(), 'Stamp'],
+      ['a plain object with its own toJSON', { toJSON: () => 'x' }, 'object with its own toJSON()'],
+      ['an invalid Date', { at: new Date(Number.NaN) }, 'invalid Date at .at'],
+      ['a Buffer', { file: Buffer.from('hi') }, 'Buffer (send a Uint8Array or a base64 string) at .file'],
+      ['an Error subclass', new TypeError('x'), 'TypeError (an Error subclass arrives as a plain Error)'],
       ['a class instance deep inside', { order: { items: [new Money(1)] } }, 'Money at .order.items[0]'],
+      ['a class instance as a Map value', new Map([['price', new Money(1)]]), 'Money at .get("price")'],
+      ['a function in a Set', new Set([() => 1]), 'function at .<a Set item>'],
     ] as const) {
       it(`when given ${label}, then it names it`, () => {
         expect(findUnportableValue(value)).to.equal(expected);

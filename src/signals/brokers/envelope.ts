@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { findUnportableValue } from '../payload-check.js';
+import SuperJSON, { type SuperJSONResult } from 'superjson';
+import { describePayload } from '../payload-check.js';
 import { UnportablePayloadError } from './errors.js';
 
 /** The request context that travels with a message, so that logs can be joined across processes. */
@@ -12,7 +13,15 @@ export interface SignalEnvelope {
   /** Stable across retries: receivers use it to make side effects idempotent. */
   readonly id: string;
   readonly signal: string;
+  /**
+   * The payload as JSON. When it held values JSON would change (a `Date`, a `Map`, a
+   * `bigint`...), this is superjson's `json` part and {@link payloadMeta} says how to restore
+   * them; a consumer in another language can still read it (a `Date` is an ISO string).
+   * Receivers get it through {@link payloadOf}.
+   */
   readonly payload: unknown;
+  /** superjson's `meta`, present only when the payload needs it. */
+  readonly payloadMeta?: SuperJSONResult['meta'];
   /** ISO 8601 time of the send. */
   readonly occurredAt: string;
   /** 1 when published; a backend that re-publishes for a retry increments it. */
@@ -21,23 +30,39 @@ export interface SignalEnvelope {
 }
 
 /**
- * Builds the envelope for one send and serializes it.
+ * Builds the envelope for one send and serializes it. A payload that is plain JSON is sent as
+ * it is; one holding values JSON would change goes through superjson, so that the receiver
+ * gets what was sent (a `Date` stays a `Date`).
  *
- * @throws UnportablePayloadError when the payload would not survive JSON (a `Map`, a class
- *   instance without `toJSON`, a function, `NaN`...): the caller must publish nothing.
+ * @throws UnportablePayloadError when no serializer can give the payload back as it was (a
+ *   function, a class instance, a `Buffer`, a cycle: see `describePayload`): the caller must
+ *   publish nothing.
  */
 export function encodeEnvelope(signalName: string, payload: unknown, context: EnvelopeContext): SignalEnvelope & { json: string } {
-  const finding = findUnportableValue(payload);
-  if (finding !== undefined) throw new UnportablePayloadError(signalName, finding);
+  const shape = describePayload(payload);
+  if (shape.kind === 'unportable') throw new UnportablePayloadError(signalName, shape.finding);
+  const typed = shape.kind === 'typed' ? SuperJSON.serialize(payload) : undefined;
   const envelope: SignalEnvelope = {
     id: randomUUID(),
     signal: signalName,
-    payload,
+    payload: typed === undefined ? payload : typed.json,
+    ...(typed?.meta === undefined ? {} : { payloadMeta: typed.meta }),
     occurredAt: new Date().toISOString(),
     attempt: 1,
     context: context.requestId === undefined ? {} : { requestId: context.requestId },
   };
   return { ...envelope, json: JSON.stringify(envelope) };
+}
+
+/**
+ * The payload a receiver gets: the envelope's `payload`, with the values superjson carried
+ * restored to their types.
+ *
+ * @throws Error when `payloadMeta` does not match the payload (a message written by hand).
+ */
+export function payloadOf(envelope: SignalEnvelope): unknown {
+  if (envelope.payloadMeta === undefined) return envelope.payload;
+  return SuperJSON.deserialize({ json: envelope.payload as SuperJSONResult['json'], meta: envelope.payloadMeta });
 }
 
 /** The same envelope as the next delivery attempt, serialized. */
@@ -65,6 +90,7 @@ function isEnvelope(value: unknown): value is SignalEnvelope {
     typeof candidate.signal === 'string' &&
     typeof candidate.attempt === 'number' &&
     typeof candidate.context === 'object' &&
-    candidate.context !== null
+    candidate.context !== null &&
+    (candidate.payloadMeta === undefined || (typeof candidate.payloadMeta === 'object' && candidate.payloadMeta !== null))
   );
 }

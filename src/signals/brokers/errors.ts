@@ -1,4 +1,7 @@
-/** Returned by `send` for a payload that would not survive JSON: nothing was published. */
+/**
+ * Returned by `send` for a payload no serializer can give back as it was (a function, a class
+ * instance, a `Buffer`, a cycle): nothing was published. `finding` names the value and its path.
+ */
 export class UnportablePayloadError extends Error {
   override readonly name = 'UnportablePayloadError';
   constructor(
@@ -6,8 +9,8 @@ export class UnportablePayloadError extends Error {
     readonly finding: string,
   ) {
     super(
-      `Signal '${signalName}' was not sent: its payload holds a ${finding}, which JSON cannot carry. ` +
-        'Send plain objects, arrays and primitives, or add a toJSON() method.',
+      `Signal '${signalName}' was not sent: its payload holds a ${finding}, which a broker cannot deliver as it was. ` +
+        'Send data: plain objects, arrays, primitives, Date, Map, Set, bigint, RegExp, URL, Error or typed arrays.',
     );
   }
 }

@@ -3,7 +3,7 @@ import { toError } from '../errors.js';
 import { logReceiverFailure, type SignalLogger } from '../logger.js';
 import type { ReceiverBinding } from './broker-receivers.js';
 import type { RunInContext } from './broker-options.js';
-import type { SignalEnvelope } from './envelope.js';
+import { payloadOf, type SignalEnvelope } from './envelope.js';
 
 /** What a consumer needs to run one receiver on one delivery. */
 export interface Delivery {
@@ -28,7 +28,7 @@ export async function invokeReceiver(
   const { binding, envelope, attempt } = delivery;
   const context = new DispatchContext(binding.signal, envelope.id, attempt);
   try {
-    await runInContext(envelope.context, () => binding.receiver(envelope.payload, context));
+    await runInContext(envelope.context, () => binding.receiver(payloadOf(envelope), context));
     return undefined;
   } catch (thrown) {
     const error = toError(thrown, binding.signal.name, binding.name);

@@ -41,14 +41,39 @@ export function describeSending(broker: TestBroker): void {
       await waitFor('send to work again', async () => (await sender.send(fixture.signal, { n: 3 })).length === 0, 15_000);
     });
 
-    it('when the payload is not JSON-serializable, then it returns an error and publishes nothing', async () => {
+    it('when the payload holds values JSON would change, then the receiver gets them with their types', async () => {
+      const consumer = fixture.backend({ consume: true });
+      const received: unknown[] = [];
+      consumer.connect(fixture.signal, function sendWelcomeEmail(payload) {
+        received.push(payload);
+      });
+      await consumer.whenConsuming();
+      const sent = {
+        n: 1,
+        dueAt: new Date('2026-12-01T09:30:00.123Z'),
+        totals: new Map<string, bigint>([['EUR', 12_345_678_901_234_567_890n]]),
+        tags: new Set(['new', 'vip']),
+        odd: [undefined, Number.NaN, -0, Number.POSITIVE_INFINITY],
+        pattern: /^a+$/gi,
+        bytes: new Uint8Array([0, 255]),
+      };
+      expect(await consumer.send(fixture.signal, sent)).to.deep.equal([]);
+      await waitFor('the typed message', () => received.length === 1);
+      const [got] = received as (typeof sent)[];
+      expect(got).to.deep.equal(sent);
+      expect(got?.dueAt.getTime()).to.equal(sent.dueAt.getTime());
+      expect(got?.totals.get('EUR')).to.equal(12_345_678_901_234_567_890n);
+      expect(Object.is(got?.odd[2], -0)).to.equal(true);
+    });
+
+    it('when the payload cannot cross a broker as it is, then it returns an error and publishes nothing', async () => {
       const consumer = fixture.backend({ consume: true });
       const received: Payload[] = [];
       consumer.connect(fixture.signal, function sendWelcomeEmail(payload) {
         received.push(payload);
       });
       await consumer.whenConsuming();
-      const refused = await consumer.send(fixture.signal, { n: new Map() } as unknown as Payload);
+      const refused = await consumer.send(fixture.signal, { n: () => 1 } as unknown as Payload);
       expect(refused).to.have.length(1);
       expect(refused[0]).to.be.instanceOf(UnportablePayloadError);
       expect(await consumer.send(fixture.signal, { n: 2 })).to.deep.equal([]);
