@@ -1,5 +1,6 @@
 import winston from 'winston';
 import { getRequestId } from './middleware/request-context.js';
+import { errorLogFields, type ErrorLogFields } from './signals/index.js';
 
 export type Logger = winston.Logger;
 
@@ -31,10 +32,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /**
- * The fields of `error` for a log line, named as the signal core names them. Winston would
- * print a nested `Error` as `{}`.
+ * The fields of whatever was thrown or rejected, for a log line, named as the signal core
+ * names them: `errorName`, `errorMessage`, `stack` and `errorDetails` (an error's `code`,
+ * `detail`, `cause`...; a plain object's fields). Winston would print a nested `Error` as `{}`
+ * and a plain object as `[object Object]`.
  */
-export function errorFields(error: unknown): { errorName: string; errorMessage: string; stack?: string } {
-  if (error instanceof Error) return { errorName: error.name, errorMessage: error.message, stack: error.stack };
-  return { errorName: typeof error, errorMessage: String(error) };
+export function errorFields(error: unknown): ErrorLogFields {
+  return errorLogFields(error);
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from './config.js';
 import { errorFields, type Logger } from './logger.js';
-import { assertDuration } from './signals/index.js';
+import { assertDuration, describeThrown } from './signals/index.js';
 
 // The process plumbing the web server and the worker share. Both files are run, never imported.
 
@@ -42,7 +42,7 @@ export function exitGracefullyOnSignals({ logger, timeoutMs, finishing, shutdown
 /** Runs `main`; if it fails, prints one line naming the problem (a bad variable, an unreachable server) and exits 1. */
 export function runMain(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    const message = error instanceof ConfigError ? error.message : `Startup failed: ${String(error)}`;
+    const message = error instanceof ConfigError ? error.message : `Startup failed: ${describeThrown(error)}`;
     process.stderr.write(`${message}\n`);
     process.exit(1);
   });

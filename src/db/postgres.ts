@@ -1,6 +1,7 @@
 import { PostgresDialect, type Dialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { describeThrown } from '../signals/index.js';
 import { guardDialect } from './guarded-driver.js';
 
 export interface PostgresSettings {
@@ -84,7 +85,7 @@ class DiscardingClient implements PostgresPoolClient {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const result = this.#client.query(sqlOrCursor, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<R>>;
     return result.catch((error: unknown) => {
-      if (isConnectionFailure(error)) this.#failure = error instanceof Error ? error : new Error(String(error));
+      if (isConnectionFailure(error)) this.#failure = error instanceof Error ? error : new Error(describeThrown(error), { cause: error });
       throw error;
     });
   }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { z } from 'zod';
 import {
   AppError,
   MethodNotAllowedError,
@@ -11,9 +12,18 @@ import {
 import { errorFields, type Logger } from '../logger.js';
 import { INVALID_UTF8 } from './json-body.js';
 
-interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+/** The body of every error response; the API document shows this schema. */
+export const errorBody = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string().meta({ examples: ['validation_failed', 'not_found', 'conflict'] }),
+      message: z.string(),
+      details: z.unknown().optional().meta({ description: 'For invalid input: one `{ path, message }` per problem' }),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+type ErrorBody = z.output<typeof errorBody>;
 
 /** Answers 404 JSON for a route nothing matched. */
 export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {

@@ -13,7 +13,8 @@ export const id = z
   .string()
   .regex(/^[1-9][0-9]{0,9}$/, `must be a whole number from 1 to ${MAX_ID}, in decimal without leading zeros`)
   .transform(Number)
-  .refine((value) => value <= MAX_ID, `must be a whole number from 1 to ${MAX_ID}, in decimal without leading zeros`);
+  .refine((value) => value <= MAX_ID, `must be a whole number from 1 to ${MAX_ID}, in decimal without leading zeros`)
+  .meta({ description: `A whole number from 1 to ${MAX_ID}, in decimal without leading zeros`, example: '1' });
 
 export const idParams = z.strictObject({ id });
 
@@ -21,7 +22,12 @@ export const idParams = z.strictObject({ id });
  * An e-mail address as the app stores and compares it: trimmed and lower-cased, so that one
  * mailbox is one account however it is typed.
  */
-export const emailAddress = z.string().trim().toLowerCase().pipe(z.email().max(254));
+export const emailAddress = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email().max(254))
+  .meta({ format: 'email', description: 'Trimmed and lower-cased before it is checked and stored', example: 'ada@example.com' });
 
 /**
  * Parses `value` with `schema`. Build request schemas with `z.strictObject`, so that unknown

@@ -9,4 +9,5 @@ export { captureSignals, type SignalCapture } from './capture.js';
 export { ReceiverFailedError, ReceiverTimeoutError } from './errors.js';
 export { getDefaultSignalLogger, type SignalLogger } from './logger.js';
 export { findUnportableValue } from './payload-check.js';
+export { describeThrown, errorLogFields, type ErrorLogFields } from './error-fields.js';
 export { assertDuration, MAX_TIMER_DELAY_MS } from './duration.js';

@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { errorLogFields } from './error-fields.js';
 
 /** The part of a winston logger the signal backends use. Inject your application's logger. */
 export type SignalLogger = Pick<winston.Logger, 'error' | 'warn' | 'info'>;
@@ -23,8 +24,9 @@ export function getDefaultSignalLogger(): winston.Logger {
 }
 
 /**
- * Logs one receiver failure at error level with the signal, the receiver, the message and
- * the stack. A logger that throws is ignored: logging must never break a send.
+ * Logs one receiver failure at error level with the signal, the receiver, the message, the
+ * stack and the error's other fields (`errorDetails`: its `code`, its `cause`; for a non-Error
+ * value a receiver threw, that value's fields). A logger that throws is ignored: logging must never break a send.
  */
 export function logReceiverFailure(
   logger: SignalLogger,
@@ -38,9 +40,7 @@ export function logReceiverFailure(
     logger.error(`Receiver ${receiverName} of signal '${signalName}' failed: ${error.message}`, {
       signal: signalName,
       receiver: receiverName,
-      errorName: error.name,
-      errorMessage: error.message,
-      stack: error.stack,
+      ...errorLogFields(error),
       ...extra,
     });
   } catch {

@@ -1,4 +1,5 @@
 import { BaseSignalBackend } from '../backend.js';
+import { describeThrown, errorLogFields } from '../error-fields.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import type { OutboxMessage } from '../outbox/outbox-store.js';
 import type { Signal } from '../signal.js';
@@ -69,7 +70,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
       transaction.afterCommit(() => relay.notify());
       return [];
     } catch (thrown) {
-      const error = thrown instanceof Error ? thrown : new PublishError(signal.name, errorMessage(thrown), thrown);
+      const error = thrown instanceof Error ? thrown : new PublishError(signal.name, describeThrown(thrown), thrown);
       transaction.fail(error);
       this.#logSendError(signal, error);
       return [error];
@@ -95,7 +96,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
 
   #logSendError<T>(signal: Signal<T>, error: Error): void {
     try {
-      this.options.logger.error(error.message, { signal: signal.name, errorName: error.name, errorMessage: error.message });
+      this.options.logger.error(error.message, { signal: signal.name, ...errorLogFields(error) });
     } catch {
       // A broken log transport must not turn a returned error into a rejected send.
     }
@@ -122,7 +123,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     this.#consumersReady.delete(binding);
     if (this.options.consume) {
       const stopping = this.stopConsumer(binding).catch((error: unknown) => {
-        this.options.logger.warn(`The consumer of ${binding.name} did not stop cleanly: ${errorMessage(error)}`);
+        this.options.logger.warn(`The consumer of ${binding.name} did not stop cleanly: ${describeThrown(error)}`, errorLogFields(error));
       });
       this.#consumersStopping.add(stopping);
       void stopping.finally(() => this.#consumersStopping.delete(stopping));
@@ -220,7 +221,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
       await withTimeout(this.#declareThenPublish(envelope, timeoutMs), timeoutMs, message);
       return undefined;
     } catch (error) {
-      return error instanceof PublishError ? error : new PublishError(signal.name, errorMessage(error), error);
+      return error instanceof PublishError ? error : new PublishError(signal.name, describeThrown(error), error);
     }
   }
 
@@ -252,9 +253,4 @@ export abstract class BrokerBackend extends BaseSignalBackend {
 export interface PublishedMessage {
   readonly id: string;
   readonly signal: string;
-}
-
-/** The message of an unknown thrown value. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

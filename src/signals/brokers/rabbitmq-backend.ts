@@ -1,5 +1,6 @@
 import { Connection, type Consumer, type ConsumerProps, type Publisher } from 'rabbitmq-client';
-import { BrokerBackend, errorMessage, type PublishedMessage } from './broker-backend.js';
+import { describeThrown, errorLogFields } from '../error-fields.js';
+import { BrokerBackend, type PublishedMessage } from './broker-backend.js';
 import { assertPositiveInteger, type BrokerBackendOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
 import { PublishError } from './errors.js';
@@ -88,7 +89,7 @@ export class RabbitMQBackend extends BrokerBackend {
     });
     const delivery = new RabbitDelivery(binding, this.#topology, publisher, this.options);
     const consumer = this.#connect().createConsumer(this.#consumerProps(binding), delivery.handle);
-    consumer.on('error', (error: unknown) => this.#warn(`RabbitMQ consumer of ${consumer.queue}: ${errorMessage(error)}`));
+    consumer.on('error', (error: unknown) => this.#warn(`RabbitMQ consumer of ${consumer.queue}: ${describeThrown(error)}`, error));
     this.#consumers.set(binding, { consumer, publisher });
     return new Promise((resolve) => consumer.once('ready', resolve));
   }
@@ -143,12 +144,12 @@ export class RabbitMQBackend extends BrokerBackend {
       retryLow: 100,
       retryHigh: 2000,
     });
-    connection.on('error', (error: unknown) => this.#warn(`RabbitMQ connection: ${errorMessage(error)}`));
+    connection.on('error', (error: unknown) => this.#warn(`RabbitMQ connection: ${describeThrown(error)}`, error));
     this.#connection = connection;
     return connection;
   }
 
-  #warn(message: string): void {
-    this.options.logger.warn(message, { broker: 'rabbitmq' });
+  #warn(message: string, error: unknown): void {
+    this.options.logger.warn(message, { broker: 'rabbitmq', ...errorLogFields(error) });
   }
 }

@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
 import type { SignalLogger } from '../logger.js';
-import { errorMessage } from './broker-backend.js';
+import { describeThrown, errorLogFields } from '../error-fields.js';
 import { withTimeout } from './timing.js';
 
 /** How long a non-blocking command may take on the shared command connection. */
@@ -45,7 +45,7 @@ export async function openRedisClient(
     wasReady = true;
   });
   client.on('error', (error: unknown) => {
-    options.logger.warn(`Redis connection ${role.name}: ${errorMessage(error)}`, { connection: role.name });
+    options.logger.warn(`Redis connection ${role.name}: ${describeThrown(error)}`, { connection: role.name, ...errorLogFields(error) });
   });
   const connecting = client.connect();
   try {

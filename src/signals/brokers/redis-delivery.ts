@@ -1,6 +1,6 @@
 import type { ReceiverBinding } from './broker-receivers.js';
 import type { ResolvedBrokerOptions } from './broker-options.js';
-import { errorMessage } from './broker-backend.js';
+import { describeThrown, errorLogFields } from '../error-fields.js';
 import { decodeEnvelope, type SignalEnvelope } from './envelope.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -39,9 +39,10 @@ export class RedisDelivery {
     try {
       await this.#handle(client, entry);
     } catch (error) {
-      this.options.logger.warn(`Entry ${entry.id} stays pending after a Redis error: ${errorMessage(error)}`, {
+      this.options.logger.warn(`Entry ${entry.id} stays pending after a Redis error: ${describeThrown(error)}`, {
         stream: this.identity.stream,
         group: this.identity.group,
+        ...errorLogFields(error),
       });
     }
   }

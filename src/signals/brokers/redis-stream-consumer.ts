@@ -1,6 +1,6 @@
 import { addDurations } from '../duration.js';
 import type { ResolvedBrokerOptions } from './broker-options.js';
-import { errorMessage } from './broker-backend.js';
+import { describeThrown, errorLogFields } from '../error-fields.js';
 import { closeQuietly, destroyQuietly, openRedisClient, type RedisClient, type RedisCommandConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisDelivery, type RedisConsumerIdentity, type StreamEntry } from './redis-delivery.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -35,7 +35,7 @@ export async function createConsumerGroup(client: RedisClient, stream: string, g
   try {
     await client.xGroupCreate(stream, group, start === 'end' ? '$' : '0', { MKSTREAM: true });
   } catch (error) {
-    if (!errorMessage(error).includes('BUSYGROUP')) throw error;
+    if (!describeThrown(error).includes('BUSYGROUP')) throw error;
   }
 }
 
@@ -190,10 +190,11 @@ export class RedisStreamConsumer {
 
   #logTrouble(error: unknown): void {
     if (this.#stopping.signal.aborted) return;
-    this.options.logger.warn(`Redis consumer ${this.identity.group} reconnects: ${errorMessage(error)}`, {
+    this.options.logger.warn(`Redis consumer ${this.identity.group} reconnects: ${describeThrown(error)}`, {
       stream: this.identity.stream,
       group: this.identity.group,
       consumer: this.identity.consumer,
+      ...errorLogFields(error),
     });
   }
 }

@@ -1,4 +1,5 @@
 import { assertDuration } from '../duration.js';
+import { describeThrown, errorLogFields } from '../error-fields.js';
 import type { SignalLogger } from '../logger.js';
 import type { OutboxMessage, OutboxStore } from './outbox-store.js';
 
@@ -106,7 +107,7 @@ export class OutboxRelay {
         failures = 0;
       } catch (error) {
         failures += 1;
-        if (failures === 1) this.#logger.warn(`The outbox relay could not publish; retrying with backoff: ${errorMessage(error)}`);
+        if (failures === 1) this.#logger.warn(`The outbox relay could not publish; retrying with backoff: ${describeThrown(error)}`, errorLogFields(error));
       }
       await this.#warnOnLag();
       if (!this.#running) break;
@@ -148,8 +149,4 @@ export class OutboxRelay {
       };
     }).finally(() => (this.#wake = undefined));
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
