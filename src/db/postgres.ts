@@ -1,7 +1,7 @@
 import { PostgresDialect, type Dialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { describeThrown } from '../signals/index.js';
+import { describeThrown, runDetached } from '../signals/index.js';
 import { guardDialect } from './guarded-driver.js';
 
 export interface PostgresSettings {
@@ -62,7 +62,8 @@ class DiscardingPool implements PostgresPool {
   }
 
   async connect(): Promise<PostgresPoolClient> {
-    return new DiscardingClient(await this.#pool.connect());
+    // A new client's socket outlives the request that asked for it (see runDetached).
+    return new DiscardingClient(await runDetached(() => this.#pool.connect()));
   }
 
   end(): Promise<void> {

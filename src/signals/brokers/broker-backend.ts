@@ -1,4 +1,5 @@
 import { BaseSignalBackend } from '../backend.js';
+import { runDetached } from '../detached.js';
 import { describeThrown, errorLogFields } from '../error-fields.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import type { OutboxMessage } from '../outbox/outbox-store.js';
@@ -197,7 +198,8 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   protected abstract closeConnections(): Promise<void>;
 
   async #start(binding: ReceiverBinding): Promise<void> {
-    await this.startConsumer(binding);
+    // A consumer runs for the life of the process, whoever connected its receiver.
+    await runDetached(() => this.startConsumer(binding));
     try {
       const { signal, name } = binding;
       this.options.logger.info(`Consuming signal '${signal.name}' for receiver ${name}`, { signal: signal.name, receiver: name });

@@ -1,4 +1,5 @@
 import { Connection, type Consumer, type ConsumerProps, type Publisher } from 'rabbitmq-client';
+import { runDetached } from '../detached.js';
 import { describeThrown, errorLogFields } from '../error-fields.js';
 import { BrokerBackend, type PublishedMessage } from './broker-backend.js';
 import { assertPositiveInteger, type BrokerBackendOptions } from './broker-options.js';
@@ -126,7 +127,8 @@ export class RabbitMQBackend extends BrokerBackend {
 
   #sendPublisher(): Publisher {
     if (this.#publisher !== undefined) return this.#publisher;
-    const publisher = this.#connect().createPublisher({ confirm: true, exchanges: [this.#topology.exchangeDeclaration()] });
+    const connection = this.#connect();
+    const publisher = runDetached(() => connection.createPublisher({ confirm: true, exchanges: [this.#topology.exchangeDeclaration()] }));
     publisher.on('basic.return', (message) => {
       if (message.messageId !== undefined) this.#returned.add(message.messageId);
     });
@@ -137,13 +139,10 @@ export class RabbitMQBackend extends BrokerBackend {
   #connect(): Connection {
     if (this.#connection !== undefined) return this.#connection;
     const timeoutMs = this.options.sendTimeoutMs;
-    const connection = new Connection({
-      url: this.#url,
-      connectionTimeout: timeoutMs,
-      acquireTimeout: timeoutMs,
-      retryLow: 100,
-      retryHigh: 2000,
-    });
+    // Opened outside the caller's request: the connection outlives it (see runDetached).
+    const connection = runDetached(
+      () => new Connection({ url: this.#url, connectionTimeout: timeoutMs, acquireTimeout: timeoutMs, retryLow: 100, retryHigh: 2000 }),
+    );
     connection.on('error', (error: unknown) => this.#warn(`RabbitMQ connection: ${describeThrown(error)}`, error));
     this.#connection = connection;
     return connection;

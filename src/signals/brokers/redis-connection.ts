@@ -1,5 +1,6 @@
 import { createClient } from 'redis';
 import type { SignalLogger } from '../logger.js';
+import { runDetached } from '../detached.js';
 import { describeThrown, errorLogFields } from '../error-fields.js';
 import { withTimeout } from './timing.js';
 
@@ -83,7 +84,10 @@ export class RedisCommandConnection {
   client(): Promise<RedisClient> {
     if (this.#closed) return Promise.reject(new Error('The Redis connection is closed'));
     // A command that never hears back (a half-dead socket) would stall a consumer for good.
-    this.#opening ??= openRedisClient(this.#options, { name: this.#name, reconnect: true, commandTimeoutMs: COMMAND_TIMEOUT_MS });
+    // Opened outside the caller's request: the connection outlives it (see runDetached).
+    this.#opening ??= runDetached(() =>
+      openRedisClient(this.#options, { name: this.#name, reconnect: true, commandTimeoutMs: COMMAND_TIMEOUT_MS }),
+    );
     const opening = this.#opening;
     opening.catch(() => {
       if (this.#opening === opening) this.#opening = undefined;

@@ -1,3 +1,4 @@
+import { runDetached } from '../detached.js';
 import { assertDuration } from '../duration.js';
 import { describeThrown, errorLogFields } from '../error-fields.js';
 import type { SignalLogger } from '../logger.js';
@@ -72,7 +73,8 @@ export class OutboxRelay {
   start(): void {
     if (this.#loop !== undefined || this.#stopped) return;
     this.#running = true;
-    this.#loop = this.#run();
+    // The first commit of a request may start the relay; it runs on for the life of the process.
+    this.#loop = runDetached(() => this.#run());
   }
 
   /** A transaction with outbox rows committed: relay now rather than at the next poll. Starts the relay if needed. */
