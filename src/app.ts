@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { registerListeners, type ListenerDeps } from './listeners/index.js';
 import type { Logger } from './logger.js';
+import { accessLog } from './middleware/access-log.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { jsonBody } from './middleware/json-body.js';
 import { requestContext } from './middleware/request-context.js';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.use(helmet());
   app.use(requestContext);
+  app.use(accessLog(deps.logger));
   app.use(jsonBody(JSON_BODY_LIMIT));
   app.use(healthRouter(deps.isReady));
   app.use('/users', usersRouter(deps.users));

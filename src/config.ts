@@ -46,11 +46,14 @@ export interface AppConfig {
   readonly database: DatabaseConfig;
   readonly databaseTimeouts: DatabaseTimeouts;
   readonly logLevel: string;
+  /** `pretty` (colored, one readable line, stacks on their own lines) or `json` (one JSON object per line). */
+  readonly logFormat: 'json' | 'pretty';
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly signalsBackend: SignalBackendName;
   readonly broker: BrokerConfig;
   readonly shutdownTimeoutMs: number;
-  readonly receiverTimeoutMs: number | undefined;
+  /** How long one in-process receiver may run; it bounds what receivers add to a request's latency. */
+  readonly receiverTimeoutMs: number;
   /** Where mail goes; unset: nowhere, with a copy in the development mailbox. */
   readonly smtpUrl: string | undefined;
 }
@@ -74,7 +77,9 @@ const envSchema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: positiveMs.default(DEFAULT_DATABASE_TIMEOUTS.connectMs),
   DATABASE_STATEMENT_TIMEOUT_MS: positiveMs.default(DEFAULT_DATABASE_TIMEOUTS.statementMs),
   DATABASE_BUSY_TIMEOUT_MS: positiveMs.default(DEFAULT_DATABASE_TIMEOUTS.busyMs),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  // `http` is info plus one access-log line per request.
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('http'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   SIGNALS_BACKEND: z.enum(SIGNAL_BACKENDS).default('memory'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
@@ -88,7 +93,7 @@ const envSchema = z.object({
   SIGNALS_RECLAIM_INTERVAL_MS: positiveMs.default(2000),
   SIGNALS_START_FROM: z.enum(['end', 'beginning']).default('end'),
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
-  RECEIVER_TIMEOUT_MS: positiveMs.optional(),
+  RECEIVER_TIMEOUT_MS: positiveMs.default(5000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
 });
 
@@ -118,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       busyMs: e.DATABASE_BUSY_TIMEOUT_MS,
     },
     logLevel: e.LOG_LEVEL,
+    // Readable in development; machines read production's and test's lines.
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
     nodeEnv: e.NODE_ENV,
     signalsBackend: e.SIGNALS_BACKEND,
     broker: brokerConfig(e),

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { AppDeps } from './app.js';
 import type { AppConfig } from './config.js';
 import { connectDatabase, isDatabaseReady, type DatabaseConnection, type PostgresOptions } from './db/connection.js';
@@ -10,7 +9,7 @@ import { ProductRepository } from './repositories/product.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { AuditService } from './services/audit.service.js';
 import { HandledMessageService } from './services/handled-message.service.js';
-import { DevMailbox, NodemailerMailer } from './services/mailer.js';
+import { createSmtpTransport, DevMailbox, NodemailerMailer } from './services/mailer.js';
 import { OrderService } from './services/order.service.js';
 import { ProductService } from './services/product.service.js';
 import { ReadCache } from './services/read-cache.js';
@@ -38,7 +37,7 @@ export interface ContainerOptions {
  * services, the mailer and, on the memory backend, the read cache and the dev mailbox.
  */
 export function buildContainer(config: AppConfig, options: ContainerOptions = {}): Container {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const connection = connectDatabase(config.database, { ...options.postgres, logger, timeouts: config.databaseTimeouts });
   const { db } = connection;
   // With a broker backend the listeners run in a worker: the invalidations would never reach
@@ -49,7 +48,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions = {}
   const products = new ProductRepository(db);
   const handled = new HandledMessageService({ db, handled: new HandledMessageRepository(db) });
   const mailbox = config.nodeEnv === 'production' || !inProcess ? undefined : new DevMailbox();
-  const transport = config.smtpUrl === undefined ? undefined : nodemailer.createTransport(config.smtpUrl);
+  const transport = config.smtpUrl === undefined ? undefined : createSmtpTransport(config.smtpUrl);
   return {
     config,
     connection,

@@ -6,6 +6,8 @@ export type Logger = winston.Logger;
 
 export interface LoggerOptions {
   readonly level?: string;
+  /** `json` (the default): one JSON object per line. `pretty`: colored, readable lines, for development. */
+  readonly format?: 'json' | 'pretty';
   /** Where lines go; the console by default. Tests pass a memory transport. */
   readonly transports?: winston.transport[];
 }
@@ -17,7 +19,10 @@ const addRequestId = winston.format((info) => {
   return info;
 });
 
-/** JSON lines with a timestamp, error stacks, and the request id of the request being served. */
+/**
+ * Log lines with a timestamp, error stacks, and the request id of the request being served:
+ * JSON lines, or colored readable ones with `format: 'pretty'`.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
   return winston.createLogger({
     level: options.level ?? 'info',
@@ -25,11 +30,21 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       addRequestId(),
       winston.format.errors({ stack: true }),
       winston.format.timestamp(),
-      winston.format.json(),
+      ...(options.format === 'pretty' ? [winston.format.colorize(), prettyLine] : [winston.format.json()]),
     ),
     transports: options.transports ?? [new winston.transports.Console()],
   });
 }
+
+// `12:04:05.123 info  [req-1] Mail sent to ada@example.com {"signal":"user.created"}`, then the stack on its own lines.
+const prettyLine = winston.format.printf((info) => {
+  const { timestamp, level, message, requestId, stack, ...fields } = info as Record<string, unknown> & { level: string };
+  const time = typeof timestamp === 'string' ? timestamp.slice(11, 23) : '';
+  const id = typeof requestId === 'string' ? ` [${requestId}]` : '';
+  const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
+  const trace = typeof stack === 'string' ? `\n${stack}` : '';
+  return `${time} ${level}${id} ${String(message)}${rest}${trace}`;
+});
 
 /**
  * The fields of whatever was thrown or rejected, for a log line, named as the signal core

@@ -12,7 +12,7 @@ import { setBackend } from './signals/index.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   // Connects nothing yet; with SIGNALS_BACKEND=memory the backend refuses before any I/O.
   const container = buildContainer(config, { logger });
   const backend = createWorkerBackend(config, logger, container.outbox);

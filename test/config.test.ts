@@ -11,7 +11,15 @@ describe('loadConfig()', () => {
     const config = loadConfig({});
     expect(config).to.deep.include({ port: 3000, host: '127.0.0.1', nodeEnv: 'development', signalsBackend: 'memory' });
     expect(config.database).to.deep.equal({ kind: 'sqlite', filename: 'data/app.db' });
-    expect(config.receiverTimeoutMs).to.equal(undefined);
+    expect(config.receiverTimeoutMs).to.equal(5000);
+    expect(config).to.deep.include({ logLevel: 'http', logFormat: 'pretty' });
+  });
+
+  it('when NODE_ENV is production or test, then logs are JSON lines unless LOG_FORMAT says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).to.equal('json');
+    expect(loadConfig({ NODE_ENV: 'test' }).logFormat).to.equal('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).logFormat).to.equal('pretty');
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).to.throw(/LOG_FORMAT/);
   });
 
   it('when DATABASE_URL is a postgres URL, then it selects PostgreSQL', () => {

@@ -36,6 +36,30 @@ export class DevMailbox {
   }
 }
 
+/** How long an SMTP server may take, in ms: to accept the connection, to greet, and to answer each command. */
+export interface SmtpTimeouts {
+  readonly connectionMs: number;
+  readonly greetingMs: number;
+  readonly socketMs: number;
+}
+
+// nodemailer's own defaults are 2 min, 30 s and 10 min: a hung server would hold a receiver for minutes.
+export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = { connectionMs: 3000, greetingMs: 3000, socketMs: 5000 };
+
+/**
+ * An SMTP transport for `url` (`smtp://user:pass@host:587`, `smtps://...`) that gives up on a
+ * server that hangs. nodemailer reads its options from the URL's query, so a
+ * `?socketTimeout=20000` there wins over `timeouts`.
+ */
+export function createSmtpTransport(url: string, timeouts: SmtpTimeouts = DEFAULT_SMTP_TIMEOUTS): nodemailer.Transporter {
+  const withTimeouts = new URL(url);
+  const defaults = { connectionTimeout: timeouts.connectionMs, greetingTimeout: timeouts.greetingMs, socketTimeout: timeouts.socketMs };
+  for (const [name, ms] of Object.entries(defaults)) {
+    if (!withTimeouts.searchParams.has(name)) withTimeouts.searchParams.set(name, String(ms));
+  }
+  return nodemailer.createTransport(withTimeouts.toString());
+}
+
 export interface NodemailerMailerDeps {
   readonly transport?: nodemailer.Transporter;
   readonly from?: string;

@@ -33,8 +33,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const { env = {}, database = await sqliteTarget.create() } = options;
   const logs = new MemoryTransport();
   const logger = createLogger({ level: 'debug', transports: [logs] });
-  setBackend(new InProcessBackend({ logger }));
   const config = { ...loadConfig({ DATABASE_URL: 'sqlite::memory:', NODE_ENV: 'test', ...env }), database: database.config };
+  setBackend(new InProcessBackend({ logger, receiverTimeoutMs: config.receiverTimeoutMs }));
   const container = buildContainer(config, { logger, postgres: database.postgres });
   await migrateToLatest(container.connection);
   const app = createApp(container);

@@ -1,6 +1,7 @@
 import type { SignalLogger } from '../logger.js';
 import { getDefaultSignalLogger } from '../logger.js';
 import { assertDuration } from '../duration.js';
+import { ThrottledWarnings } from './throttled-warnings.js';
 import type { OutboxRelayOptions } from '../outbox/outbox-relay.js';
 import type { EnvelopeContext } from './envelope.js';
 
@@ -25,6 +26,11 @@ export interface BrokerBackendOptions {
   readonly retryMaxDelayMs?: number;
   /** How long `send` may wait for the broker before it returns an error. Default 1500 ms, to stay within 2 s. */
   readonly sendTimeoutMs?: number;
+  /**
+   * Connection trouble is logged at most once per this long per connection or consumer, with
+   * the count of warnings left out. Default 30 000 ms.
+   */
+  readonly connectionWarningIntervalMs?: number;
   /** Prepended to every stream, key, exchange and queue name, so apps and tests can share a broker. */
   readonly prefix?: string;
   /** Called at each send; what it returns travels in the envelope (the request id). */
@@ -47,6 +53,8 @@ export interface ResolvedBrokerOptions {
   readonly retryBaseDelayMs: number;
   readonly retryMaxDelayMs: number;
   readonly sendTimeoutMs: number;
+  /** Where connection trouble goes: `logger`, throttled per source. */
+  readonly connectionWarnings: ThrottledWarnings;
   readonly getContext: () => EnvelopeContext | undefined;
   readonly runInContext: RunInContext;
   readonly outbox: BrokerBackendOptions['outbox'];
@@ -61,13 +69,16 @@ const runDirectly: RunInContext = (_context, fn) => fn();
  *   a delay or timeout that is not above 0 and at most 2^31 − 1 ms (Node's timer limit).
  */
 export function resolveBrokerOptions(options: BrokerBackendOptions): ResolvedBrokerOptions {
+  const logger = options.logger ?? getDefaultSignalLogger();
+  if (options.connectionWarningIntervalMs !== undefined) assertDuration('connectionWarningIntervalMs', options.connectionWarningIntervalMs);
   const resolved: ResolvedBrokerOptions = {
-    logger: options.logger ?? getDefaultSignalLogger(),
+    logger,
     consume: options.consume ?? false,
     maxAttempts: options.maxAttempts ?? 5,
     retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
     retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
     sendTimeoutMs: options.sendTimeoutMs ?? 1500,
+    connectionWarnings: new ThrottledWarnings(logger, options.connectionWarningIntervalMs ?? 30_000),
     getContext: options.getContext ?? (() => undefined),
     runInContext: options.runInContext ?? runDirectly,
     outbox: options.outbox,

@@ -90,7 +90,9 @@ export class RabbitMQBackend extends BrokerBackend {
     });
     const delivery = new RabbitDelivery(binding, this.#topology, publisher, this.options);
     const consumer = this.#connect().createConsumer(this.#consumerProps(binding), delivery.handle);
-    consumer.on('error', (error: unknown) => this.#warn(`RabbitMQ consumer of ${consumer.queue}: ${describeThrown(error)}`, error));
+    const queue = this.#topology.queue(signal.name, name);
+    consumer.on('error', (error: unknown) => this.#warn(`consumer ${queue}`, `RabbitMQ consumer of ${queue}: ${describeThrown(error)}`, error));
+    consumer.on('ready', () => this.options.connectionWarnings.recovered(`consumer ${queue}`, `RabbitMQ consumer of ${queue} is back`));
     this.#consumers.set(binding, { consumer, publisher });
     return new Promise((resolve) => consumer.once('ready', resolve));
   }
@@ -143,12 +145,13 @@ export class RabbitMQBackend extends BrokerBackend {
     const connection = runDetached(
       () => new Connection({ url: this.#url, connectionTimeout: timeoutMs, acquireTimeout: timeoutMs, retryLow: 100, retryHigh: 2000 }),
     );
-    connection.on('error', (error: unknown) => this.#warn(`RabbitMQ connection: ${describeThrown(error)}`, error));
+    connection.on('error', (error: unknown) => this.#warn('connection', `RabbitMQ connection: ${describeThrown(error)}`, error));
+    connection.on('connection', () => this.options.connectionWarnings.recovered('connection', 'RabbitMQ connection is back'));
     this.#connection = connection;
     return connection;
   }
 
-  #warn(message: string, error: unknown): void {
-    this.options.logger.warn(message, { broker: 'rabbitmq', ...errorLogFields(error) });
+  #warn(source: string, message: string, error: unknown): void {
+    this.options.connectionWarnings.warn(source, message, { broker: 'rabbitmq', ...errorLogFields(error) });
   }
 }

@@ -2,6 +2,7 @@ import { createClient } from 'redis';
 import type { SignalLogger } from '../logger.js';
 import { runDetached } from '../detached.js';
 import { describeThrown, errorLogFields } from '../error-fields.js';
+import type { ThrottledWarnings } from './throttled-warnings.js';
 import { withTimeout } from './timing.js';
 
 /** How long a non-blocking command may take on the shared command connection. */
@@ -15,6 +16,7 @@ export interface RedisConnectionOptions {
   readonly url: string;
   readonly connectTimeoutMs: number;
   readonly logger: SignalLogger;
+  readonly warnings: ThrottledWarnings;
 }
 
 /**
@@ -43,10 +45,13 @@ export async function openRedisClient(
     },
   });
   client.on('ready', () => {
+    if (wasReady) options.warnings.recovered(role.name, `Redis connection ${role.name} is back`, { connection: role.name });
     wasReady = true;
   });
   client.on('error', (error: unknown) => {
-    options.logger.warn(`Redis connection ${role.name}: ${describeThrown(error)}`, { connection: role.name, ...errorLogFields(error) });
+    // A client that does not reconnect (a blocking reader) is recreated by its owner, which reports the failure.
+    if (!role.reconnect) return;
+    options.warnings.warn(role.name, `Redis connection ${role.name}: ${describeThrown(error)}`, { connection: role.name, ...errorLogFields(error) });
   });
   const connecting = client.connect();
   try {

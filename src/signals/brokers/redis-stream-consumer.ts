@@ -110,6 +110,7 @@ export class RedisStreamConsumer {
         await this.#reclaimIfDue(commands);
         await this.#trimIfDue(commands);
         this.#dispatch(commands, await this.#read(reader));
+        this.options.connectionWarnings.recovered(this.#source, `Redis consumer ${this.identity.group} reads again`, { stream: this.identity.stream, group: this.identity.group });
       } catch (error) {
         this.#logTrouble(error);
         destroyQuietly(reader);
@@ -188,9 +189,13 @@ export class RedisStreamConsumer {
     }
   }
 
+  get #source(): string {
+    return `consumer ${this.identity.stream} ${this.identity.group}`;
+  }
+
   #logTrouble(error: unknown): void {
     if (this.#stopping.signal.aborted) return;
-    this.options.logger.warn(`Redis consumer ${this.identity.group} reconnects: ${describeThrown(error)}`, {
+    this.options.connectionWarnings.warn(this.#source, `Redis consumer ${this.identity.group} reconnects: ${describeThrown(error)}`, {
       stream: this.identity.stream,
       group: this.identity.group,
       consumer: this.identity.consumer,

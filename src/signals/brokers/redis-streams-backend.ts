@@ -70,6 +70,7 @@ export class RedisStreamsBackend extends BrokerBackend {
       url: options.url ?? 'redis://127.0.0.1:6379',
       connectTimeoutMs: this.options.sendTimeoutMs,
       logger: this.options.logger,
+      warnings: this.options.connectionWarnings,
     };
     this.#commands = new RedisCommandConnection(this.#connection, this.#keys.connectionName('commands'));
     this.#consumerName = options.consumerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
