@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { MAX_TIMER_DELAY_MS } from './signals/index.js';
 
@@ -56,6 +57,18 @@ export interface AppConfig {
   readonly receiverTimeoutMs: number;
   /** Where mail goes; unset: nowhere, with a copy in the development mailbox. */
   readonly smtpUrl: string | undefined;
+}
+
+/**
+ * Loads `path` (`.env` by default) into `process.env` when the file exists: variables already
+ * set in the environment win. Uses Node's own parser (`process.loadEnvFile`, Node 20.12+).
+ *
+ * @returns whether a file was loaded.
+ */
+export function loadEnvFile(path = '.env'): boolean {
+  if (!existsSync(path)) return false;
+  process.loadEnvFile(path);
+  return true;
 }
 
 /** Thrown for a bad environment; the message names the variable. */

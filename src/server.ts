@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig, loadEnvFile } from './config.js';
 import { buildContainer, type Container } from './container.js';
 import { migrateToLatest } from './db/migrate.js';
 import { exitGracefullyOnSignals, runMain } from './shutdown.js';
@@ -13,6 +13,7 @@ import { setBackend, type BaseSignalBackend } from './signals/index.js';
 // container.ts, signal-backend.ts, shutdown.ts and app.ts; src/worker.ts runs the receivers apart.
 
 async function main(): Promise<void> {
+  loadEnvFile();
   const config = loadConfig();
   const container = buildContainer(config);
   const backend = createSignalBackend(config, container.logger, container.outbox);

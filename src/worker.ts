@@ -1,4 +1,4 @@
-import { loadConfig } from './config.js';
+import { loadConfig, loadEnvFile } from './config.js';
 import { buildContainer } from './container.js';
 import { migrateToLatest } from './db/migrate.js';
 import { registerListeners } from './listeners/index.js';
@@ -11,6 +11,7 @@ import { setBackend } from './signals/index.js';
 // so that web processes and workers scale apart. Run, never imported.
 
 async function main(): Promise<void> {
+  loadEnvFile();
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   // Connects nothing yet; with SIGNALS_BACKEND=memory the backend refuses before any I/O.
