@@ -7,3 +7,4 @@ export type { DeadLetter } from './receiver-invoker.js';
 export { PublishError, ReceiverNamingError, UnportablePayloadError } from './errors.js';
 export { RabbitMQBackend, type RabbitMQBackendOptions } from './rabbitmq-backend.js';
 export type { RabbitQueueType } from './rabbitmq-topology.js';
+export { redeliver, type Redelivery } from './redeliver.js';
