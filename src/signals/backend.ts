@@ -48,6 +48,14 @@ export abstract class BaseSignalBackend {
   /** @returns a new array of the receivers of `signal`, in connection order. */
   abstract receivers<T>(signal: Signal<T>): Receiver<T>[];
 
+  /**
+   * The names of the receivers of `signal`, in connection order: the name given at connect
+   * time, else the function's name, else `<anonymous>`. For listing the wiring.
+   */
+  receiverNames<T>(signal: Signal<T>): string[] {
+    return this.receivers(signal).map((receiver) => (receiver.name === '' ? '<anonymous>' : receiver.name));
+  }
+
   /** Releases connections and timers. The default has nothing to close. */
   close(): Promise<void> {
     return Promise.resolve();

@@ -21,4 +21,8 @@ export abstract class RegistryBackend extends BaseSignalBackend {
   override receivers<T>(signal: Signal<T>): Receiver<T>[] {
     return [...this.registry.get<T>(signal)];
   }
+
+  override receiverNames<T>(signal: Signal<T>): string[] {
+    return this.registry.get<T>(signal).map((receiver) => this.registry.nameOf(signal, receiver));
+  }
 }

@@ -5,7 +5,7 @@ import { OutboxRelay } from '../outbox/outbox-relay.js';
 import type { OutboxMessage } from '../outbox/outbox-store.js';
 import type { Signal } from '../signal.js';
 import type { SignalTransaction } from '../transaction.js';
-import type { ConnectOptions, Receiver } from '../types.js';
+import type { AnySignal, ConnectOptions, Receiver } from '../types.js';
 import { BrokerReceivers, type ReceiverBinding } from './broker-receivers.js';
 import { resolveBrokerOptions, type BrokerBackendOptions, type ResolvedBrokerOptions } from './broker-options.js';
 import { encodeEnvelope, type SignalEnvelope } from './envelope.js';
@@ -148,6 +148,40 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     return [...this.#receivers.receivers(signal)];
   }
 
+  /** The stable names the receivers of `signal` consume under (group or queue names), in connection order. */
+  override receiverNames<T>(signal: Signal<T>): string[] {
+    return this.#receivers
+      .all()
+      .filter((binding) => binding.signal === (signal as AnySignal))
+      .map((binding) => binding.name);
+  }
+
+  /**
+   * What waits on the broker for each receiver connected here, read from the broker (the
+   * same figures whichever process asks): for listing the wiring, metrics and alerts.
+   *
+   * @throws the broker's error when it cannot be reached.
+   */
+  async backlog(): Promise<ReceiverBacklog[]> {
+    return Promise.all(this.#receivers.all().map((binding) => this.receiverBacklog(binding)));
+  }
+
+  /** Where a signal's messages are published: a stream, or an exchange and routing key. */
+  abstract destinationOf(signalName: string): string;
+
+  /** Where dead letters go: a stream or a queue. */
+  abstract get deadLetterDestination(): string;
+
+  /**
+   * How many messages sit in the dead letters.
+   *
+   * @throws the broker's error when it cannot be reached.
+   */
+  abstract deadLetterCount(): Promise<number>;
+
+  /** The backlog of one receiver; a queue or group that does not exist yet has none. */
+  protected abstract receiverBacklog(binding: ReceiverBinding): Promise<ReceiverBacklog>;
+
   /**
    * Stops reading, lets receivers already running finish and ack, then closes the broker
    * connections. Sends after `close` return a PublishError. Safe to call twice.
@@ -249,6 +283,21 @@ export abstract class BrokerBackend extends BaseSignalBackend {
       return {};
     }
   }
+}
+
+/** What waits on the broker for one receiver. */
+export interface ReceiverBacklog {
+  readonly signal: string;
+  readonly receiver: string;
+  /** The consumer group on its stream, or the queue, the receiver reads. */
+  readonly source: string;
+  /**
+   * Messages not yet handed to the receiver (Redis: the group's lag; RabbitMQ: the queue's
+   * ready messages); `undefined` when Redis cannot tell (entries deleted from the stream).
+   */
+  readonly waiting: number | undefined;
+  /** Handed to a consumer and not yet acknowledged (Redis: the group's pending entries); `undefined` where the broker does not say (RabbitMQ). */
+  readonly inProgress: number | undefined;
 }
 
 /** What `publish` needs of a message besides its JSON: its id and the signal it belongs to. */

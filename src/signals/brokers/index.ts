@@ -1,4 +1,4 @@
-export { BrokerBackend, type PublishedMessage } from './broker-backend.js';
+export { BrokerBackend, type PublishedMessage, type ReceiverBacklog } from './broker-backend.js';
 export { RedisStreamsBackend, type RedisStreamsBackendOptions } from './redis-streams-backend.js';
 export type { RedisConsumerTiming } from './redis-stream-consumer.js';
 export type { BrokerBackendOptions, RunInContext } from './broker-options.js';

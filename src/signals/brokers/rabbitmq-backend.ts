@@ -1,7 +1,7 @@
 import { Connection, type Consumer, type ConsumerProps, type Publisher } from 'rabbitmq-client';
 import { runDetached } from '../detached.js';
 import { describeThrown, errorLogFields } from '../error-fields.js';
-import { BrokerBackend, type PublishedMessage } from './broker-backend.js';
+import { BrokerBackend, type PublishedMessage, type ReceiverBacklog } from './broker-backend.js';
 import { assertPositiveInteger, type BrokerBackendOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
 import { PublishError } from './errors.js';
@@ -51,6 +51,38 @@ export class RabbitMQBackend extends BrokerBackend {
     this.#url = options.url ?? 'amqp://guest:guest@127.0.0.1:5672';
     this.#prefetch = options.prefetch ?? 16;
     assertPositiveInteger('prefetch', this.#prefetch);
+  }
+
+  override destinationOf(signalName: string): string {
+    return `exchange ${this.#topology.exchange}, routing key ${signalName}`;
+  }
+
+  override get deadLetterDestination(): string {
+    return `queue ${this.#topology.deadLetterQueue}`;
+  }
+
+  override deadLetterCount(): Promise<number> {
+    return this.#readyMessages(this.#topology.deadLetterQueue);
+  }
+
+  protected override async receiverBacklog({ signal, name }: ReceiverBinding): Promise<ReceiverBacklog> {
+    const queue = this.#topology.queue(signal.name, name);
+    return { signal: signal.name, receiver: name, source: `queue ${queue}`, waiting: await this.#readyMessages(queue), inProgress: undefined };
+  }
+
+  /** The ready messages of `queue` (a passive declare); 0 when it does not exist yet. */
+  async #readyMessages(queue: string): Promise<number> {
+    // A channel of its own: the broker closes the channel of a passive declare that finds no queue.
+    const channel = await this.#connect().acquire();
+    try {
+      const { messageCount } = await channel.queueDeclare({ queue, passive: true });
+      return messageCount;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'NOT_FOUND') return 0;
+      throw error;
+    } finally {
+      if (channel.active) await channel.close().catch(() => undefined);
+    }
   }
 
   /** The exchange and queue names this backend uses. */

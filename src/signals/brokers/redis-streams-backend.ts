@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BrokerBackend, type PublishedMessage } from './broker-backend.js';
+import { BrokerBackend, type PublishedMessage, type ReceiverBacklog } from './broker-backend.js';
 import { assertDuration } from '../duration.js';
 import { assertPositiveInteger, type BrokerBackendOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
@@ -82,6 +82,33 @@ export class RedisStreamsBackend extends BrokerBackend {
   /** The Redis names this backend uses (streams, attempt hashes, the dead-letter stream). */
   get keys(): RedisKeys {
     return this.#keys;
+  }
+
+  override destinationOf(signalName: string): string {
+    return `stream ${this.#keys.stream(signalName)}`;
+  }
+
+  override get deadLetterDestination(): string {
+    return `stream ${this.#keys.deadLetters()}`;
+  }
+
+  override async deadLetterCount(): Promise<number> {
+    return (await this.#commands.client()).xLen(this.#keys.deadLetters());
+  }
+
+  protected override async receiverBacklog({ signal, name }: ReceiverBinding): Promise<ReceiverBacklog> {
+    const client = await this.#commands.client();
+    const stream = this.#keys.stream(signal.name);
+    const groups = (await client.exists(stream)) === 0 ? [] : await client.xInfoGroups(stream);
+    const group = groups.find((candidate) => String(candidate.name) === name);
+    const lag = group?.lag;
+    return {
+      signal: signal.name,
+      receiver: name,
+      source: `group ${name} of ${stream}`,
+      waiting: group === undefined ? 0 : lag === null || lag === undefined ? undefined : Number(lag),
+      inProgress: group === undefined ? 0 : Number(group.pending),
+    };
   }
 
   protected override async declareReceiver({ signal, name }: ReceiverBinding): Promise<void> {
