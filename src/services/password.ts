@@ -17,11 +17,12 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${COST}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-/** Compares in constant time; false for a malformed hash. */
+/** Compares in constant time; false for a malformed hash, including a cost scrypt refuses. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, cost, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || cost === undefined || salt === undefined || key === undefined) return false;
   const expected = Buffer.from(key, 'base64');
-  const actual = await derive(password, Buffer.from(salt, 'base64'), Number(cost));
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  // scrypt throws for an N that is not a power of two above 1 (or needs more memory than allowed).
+  const actual = await derive(password, Buffer.from(salt, 'base64'), Number(cost)).catch(() => undefined);
+  return actual !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected);
 }
