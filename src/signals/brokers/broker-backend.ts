@@ -10,7 +10,7 @@ import { BrokerReceivers, type ReceiverBinding } from './broker-receivers.js';
 import { resolveBrokerOptions, type BrokerBackendOptions, type ResolvedBrokerOptions } from './broker-options.js';
 import { encodeEnvelope, type SignalEnvelope } from './envelope.js';
 import { PublishError, UnportablePayloadError } from './errors.js';
-import { withTimeout } from './timing.js';
+import { Deadlines, withTimeout } from './timing.js';
 
 /**
  * What the Redis and RabbitMQ backends share: the naming rules at connect time, the envelope
@@ -26,11 +26,16 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   readonly #relay: OutboxRelay | undefined;
   /** Bindings whose queue or group exists on the broker, declared by this process. */
   readonly #declared = new WeakSet<ReceiverBinding>();
+  /** Connected bindings not yet in {@link #declared}: while 0, a send skips the declaration step. */
+  #undeclared = 0;
   #closed = false;
+  readonly #deadlines = new Deadlines();
+  readonly #sendTimeoutMessage: string;
 
   constructor(options: BrokerBackendOptions) {
     super();
     this.options = resolveBrokerOptions(options);
+    this.#sendTimeoutMessage = `the broker did not accept it within ${this.options.sendTimeoutMs} ms`;
     if (options.outbox !== undefined) {
       const publish = (messages: OutboxMessage[]): Promise<void> => this.#publishStored(messages);
       this.#relay = new OutboxRelay({ ...options.outbox, logger: this.options.logger, publish });
@@ -113,6 +118,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   override connect<T>(signal: Signal<T>, receiver: Receiver<T>, options?: ConnectOptions): boolean {
     const binding = this.#receivers.add(signal, receiver, options);
     if (binding === undefined) return false;
+    this.#undeclared++;
     if (this.options.consume && !this.#closed) this.#consumersReady.set(binding, this.#start(binding));
     return true;
   }
@@ -121,6 +127,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   override disconnect<T>(signal: Signal<T>, receiver: Receiver<T>): boolean {
     const binding = this.#receivers.remove(signal, receiver);
     if (binding === undefined) return false;
+    if (!this.#declared.has(binding)) this.#undeclared--;
     this.#consumersReady.delete(binding);
     if (this.options.consume) {
       const stopping = this.stopConsumer(binding).catch((error: unknown) => {
@@ -209,6 +216,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     if (pending.length === 0) return;
     await Promise.all(pending.map((binding) => this.declareReceiver(binding)));
     for (const binding of pending) this.#declared.add(binding);
+    this.#undeclared = this.#receivers.all().filter((binding) => !this.#declared.has(binding)).length;
   }
 
   /** Every connected receiver binding. */
@@ -253,8 +261,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     }
     const timeoutMs = this.options.sendTimeoutMs;
     try {
-      const message = `the broker did not accept it within ${timeoutMs} ms`;
-      await withTimeout(this.#declareThenPublish(envelope, timeoutMs), timeoutMs, message);
+      await this.#deadlines.race(this.#declareThenPublish(envelope, timeoutMs), timeoutMs, this.#sendTimeoutMessage);
       return undefined;
     } catch (error) {
       return error instanceof PublishError ? error : new PublishError(signal.name, describeThrown(error), error);
@@ -270,9 +277,12 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   }
 
   async #declareThenPublish(envelope: SignalEnvelope & { json: string }, timeoutMs: number): Promise<void> {
-    const started = Date.now();
-    await this.declareReceivers();
-    await this.publish(envelope, envelope.json, Math.max(timeoutMs - (Date.now() - started), 1));
+    if (this.#undeclared > 0) {
+      const started = Date.now();
+      await this.declareReceivers();
+      timeoutMs = Math.max(timeoutMs - (Date.now() - started), 1);
+    }
+    await this.publish(envelope, envelope.json, timeoutMs);
   }
 
   #sendContext(): { requestId?: string } {

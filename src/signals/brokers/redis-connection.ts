@@ -5,8 +5,10 @@ import { describeThrown, errorLogFields } from '../error-fields.js';
 import type { ThrottledWarnings } from './throttled-warnings.js';
 import { withTimeout } from './timing.js';
 
-/** How long a non-blocking command may take on the shared command connection. */
-const COMMAND_TIMEOUT_MS = 5000;
+/** How long the shared command connection may leave a PING unanswered before it is dropped as hung. */
+const HUNG_AFTER_MS = 5000;
+/** How often the shared command connection is PINGed while open. */
+const WATCHDOG_INTERVAL_MS = 1000;
 
 /** A node-redis client as `createClient` makes it. */
 export type RedisClient = ReturnType<typeof createClient>;
@@ -28,14 +30,13 @@ export interface RedisConnectionOptions {
  */
 export async function openRedisClient(
   options: RedisConnectionOptions,
-  role: { readonly name: string; readonly reconnect: boolean; readonly commandTimeoutMs?: number },
+  role: { readonly name: string; readonly reconnect: boolean },
 ): Promise<RedisClient> {
   let wasReady = false;
   const client = createClient({
     url: options.url,
     name: role.name,
     disableOfflineQueue: true,
-    commandOptions: role.commandTimeoutMs === undefined ? undefined : { timeout: role.commandTimeoutMs },
     socket: {
       connectTimeout: options.connectTimeoutMs,
       // Before the first success, a refused connection fails the send at once instead of
@@ -78,6 +79,7 @@ export class RedisCommandConnection {
   readonly #options: RedisConnectionOptions;
   readonly #name: string;
   #opening: Promise<RedisClient> | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: RedisConnectionOptions, name: string) {
@@ -88,21 +90,52 @@ export class RedisCommandConnection {
   /** The connected client. @throws Error when Redis cannot be reached within the connect timeout. */
   client(): Promise<RedisClient> {
     if (this.#closed) return Promise.reject(new Error('The Redis connection is closed'));
-    // A command that never hears back (a half-dead socket) would stall a consumer for good.
+    return (this.#opening ??= this.#open());
+  }
+
+  #open(): Promise<RedisClient> {
     // Opened outside the caller's request: the connection outlives it (see runDetached).
-    this.#opening ??= runDetached(() =>
-      openRedisClient(this.#options, { name: this.#name, reconnect: true, commandTimeoutMs: COMMAND_TIMEOUT_MS }),
+    const opening = runDetached(() => openRedisClient(this.#options, { name: this.#name, reconnect: true }));
+    opening.then(
+      (client) => this.#watch(client, opening),
+      () => {
+        if (this.#opening === opening) this.#opening = undefined;
+      },
     );
-    const opening = this.#opening;
-    opening.catch(() => {
-      if (this.#opening === opening) this.#opening = undefined;
-    });
     return opening;
+  }
+
+  /**
+   * A command that never hears back (a half-dead socket) would stall every caller for good.
+   * Rather than a timer per command, one PING a second: unanswered for {@link HUNG_AFTER_MS},
+   * the client is destroyed (its commands fail, their entries stay pending) and the next call
+   * opens a new one.
+   */
+  #watch(client: RedisClient, opening: Promise<RedisClient>): void {
+    let pinging = false;
+    const watchdog = setInterval(() => {
+      if (pinging || !client.isReady) return;
+      pinging = true;
+      client.sendCommand(['PING'], { timeout: HUNG_AFTER_MS }).then(
+        () => (pinging = false),
+        () => {
+          clearInterval(watchdog);
+          if (this.#opening === opening) this.#opening = undefined;
+          this.#options.warnings.warn(this.#name, `Redis connection ${this.#name} did not answer a PING within ${HUNG_AFTER_MS} ms; reconnecting`, {
+            connection: this.#name,
+          });
+          destroyQuietly(client);
+        },
+      );
+    }, WATCHDOG_INTERVAL_MS);
+    watchdog.unref();
+    this.#watchdog = watchdog;
   }
 
   /** Closes the client, waiting for replies already asked for. Safe to call twice. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#watchdog);
     const opening = this.#opening;
     this.#opening = undefined;
     const client = await opening?.catch(() => undefined);

@@ -22,49 +22,72 @@ export interface RedisConsumerIdentity {
 }
 
 /**
- * Handles one entry for one receiver: counts the delivery in Redis, runs the receiver,
- * retries in place with backoff, dead-letters after the last attempt, and acks only then.
- * Anything that goes wrong with Redis leaves the entry pending, for XAUTOCLAIM to hand out again.
+ * Handles one entry for one receiver: runs the receiver, retries in place with backoff,
+ * dead-letters after the last attempt, and acks only then. Anything that goes wrong with
+ * Redis leaves the entry pending, for XAUTOCLAIM to hand out again.
+ *
+ * Deliveries are counted in Redis, so that the count survives a crash, but only from the
+ * second on: an entry read with `>` has never been delivered, so its first run is attempt 1
+ * with no round trip before the receiver; a retry or a reclaimed entry counts its run in the
+ * attempts hash first (attempt = 1 + the hash's count). A first run that succeeds is acked in
+ * one XACK with the other entries done in the same tick.
  */
 export class RedisDelivery {
+  readonly #acks: BatchedAcks;
+
   constructor(
     private readonly identity: RedisConsumerIdentity,
     private readonly keys: RedisKeys,
     private readonly options: ResolvedBrokerOptions,
     private readonly delays: AbortableDelays,
-  ) {}
+  ) {
+    this.#acks = new BatchedAcks(identity.stream, identity.group);
+  }
 
-  /** Never rejects: failures are logged and the entry stays pending. */
-  async handle(client: RedisClient, entry: StreamEntry): Promise<void> {
+  /**
+   * Never rejects: failures are logged and the entry stays pending.
+   *
+   * @param fresh true for an entry read with `>` (never delivered before), false for one
+   *   taken over with XAUTOCLAIM.
+   */
+  async handle(client: RedisClient, entry: StreamEntry, fresh: boolean): Promise<void> {
     try {
-      await this.#handle(client, entry);
+      await this.#handle(client, entry, fresh);
     } catch (error) {
-      this.options.logger.warn(`Entry ${entry.id} stays pending after a Redis error: ${describeThrown(error)}`, {
-        stream: this.identity.stream,
-        group: this.identity.group,
-        ...errorLogFields(error),
-      });
+      this.options.connectionWarnings.warn(
+        `entries ${this.identity.stream} ${this.identity.group}`,
+        `Entry ${entry.id} stays pending after a Redis error: ${describeThrown(error)}`,
+        { stream: this.identity.stream, group: this.identity.group, ...errorLogFields(error) },
+      );
     }
   }
 
-  async #handle(client: RedisClient, entry: StreamEntry): Promise<void> {
+  async #handle(client: RedisClient, entry: StreamEntry, fresh: boolean): Promise<void> {
     const envelope = this.#decode(entry);
     if (envelope === undefined) return this.#deadLetterUnreadable(client, entry);
+    let counted = !fresh;
+    let attempt = counted ? await this.#countRun(client, entry.id) : 1;
     for (;;) {
-      const attempt = await client.hIncrBy(this.#attemptsKey, entry.id, 1);
       const delivery: Delivery = { binding: this.identity.binding, envelope, attempt };
       const error = await this.#run(delivery);
       const outcome = decideOutcome(error, attempt, this.options.maxAttempts);
       if (outcome === 'retry') {
         if (!(await this.delays.sleep(retryDelayMs(attempt, this.#backoff)))) return;
         await this.#keepClaimed(client, entry.id);
+        attempt = await this.#countRun(client, entry.id);
+        counted = true;
         continue;
       }
       if (outcome === 'dead-letter' && error !== undefined) {
         await client.xAdd(this.keys.deadLetters(), '*', this.#deadLetterFields(delivery, error));
       }
-      return this.#ack(client, entry.id);
+      return counted ? this.#ackAndForget(client, entry.id) : this.#acks.ack(client, entry.id);
     }
+  }
+
+  /** Counts a run after the first in Redis; returns its attempt number. */
+  async #countRun(client: RedisClient, id: string): Promise<number> {
+    return 1 + (await client.hIncrBy(this.#attemptsKey, id, 1));
   }
 
   /**
@@ -84,8 +107,14 @@ export class RedisDelivery {
     await client.xClaimJustId(stream, group, consumer, 0, id);
   }
 
-  async #ack(client: RedisClient, id: string): Promise<void> {
+  /** Acks an entry whose runs were counted, and drops its count. */
+  async #ackAndForget(client: RedisClient, id: string): Promise<void> {
     await client.multi().xAck(this.identity.stream, this.identity.group, id).hDel(this.#attemptsKey, id).exec();
+  }
+
+  /** Resolves once every ack already asked for is sent and answered. */
+  flushed(): Promise<void> {
+    return this.#acks.flushed();
   }
 
   #deadLetterFields(delivery: Delivery, error: Error): Record<string, string> {
@@ -110,7 +139,7 @@ export class RedisDelivery {
       raw: JSON.stringify(entry.message),
     };
     await client.xAdd(this.keys.deadLetters(), '*', fields);
-    await this.#ack(client, entry.id);
+    await this.#acks.ack(client, entry.id);
   }
 
   #decode(entry: StreamEntry): SignalEnvelope | undefined {
@@ -127,5 +156,38 @@ export class RedisDelivery {
 
   get #backoff(): { baseDelayMs: number; maxDelayMs: number } {
     return { baseDelayMs: this.options.retryBaseDelayMs, maxDelayMs: this.options.retryMaxDelayMs };
+  }
+}
+
+/**
+ * The XACKs of one consumer group, gathered while the current tick runs and sent as one
+ * command: entries that finish together cost one round trip, not one each.
+ */
+export class BatchedAcks {
+  #ids: string[] = [];
+  #flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly stream: string,
+    private readonly group: string,
+  ) {}
+
+  /** Resolves once Redis acknowledged `id` (with the others of its batch); rejects with Redis's error. */
+  ack(client: RedisClient, id: string): Promise<void> {
+    this.#ids.push(id);
+    this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#flush(client));
+    return this.#flushing;
+  }
+
+  /** Resolves once the batch being gathered, if any, is sent and answered; never rejects. */
+  flushed(): Promise<void> {
+    return (this.#flushing ?? Promise.resolve()).catch(() => undefined);
+  }
+
+  async #flush(client: RedisClient): Promise<void> {
+    const ids = this.#ids;
+    this.#ids = [];
+    this.#flushing = undefined;
+    await client.xAck(this.stream, this.group, ids);
   }
 }

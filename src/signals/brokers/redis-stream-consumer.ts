@@ -60,6 +60,8 @@ export class RedisStreamConsumer {
   #lastReclaim = 0;
   #lastTrim = 0;
   #reclaimCursor = '0-0';
+  /** A warning was logged since the last successful read. */
+  #troubled = false;
 
   constructor(
     private readonly identity: RedisConsumerIdentity,
@@ -109,8 +111,14 @@ export class RedisStreamConsumer {
         }
         await this.#reclaimIfDue(commands);
         await this.#trimIfDue(commands);
-        this.#dispatch(commands, await this.#read(reader));
-        this.options.connectionWarnings.recovered(this.#source, `Redis consumer ${this.identity.group} reads again`, { stream: this.identity.stream, group: this.identity.group });
+        this.#dispatch(commands, await this.#read(reader), true);
+        if (this.#troubled) {
+          this.#troubled = false;
+          this.options.connectionWarnings.recovered(this.#source, `Redis consumer ${this.identity.group} reads again`, {
+            stream: this.identity.stream,
+            group: this.identity.group,
+          });
+        }
       } catch (error) {
         this.#logTrouble(error);
         destroyQuietly(reader);
@@ -119,15 +127,16 @@ export class RedisStreamConsumer {
       }
     }
     await Promise.all(this.#inFlight.values());
+    await this.#delivery.flushed();
     await closeQuietly(reader);
   }
 
   /** Handles entries without waiting for them, so that one slow retry does not hold up the rest. */
-  #dispatch(commands: RedisClient, entries: readonly StreamEntry[]): void {
+  #dispatch(commands: RedisClient, entries: readonly StreamEntry[], fresh: boolean): void {
     for (const entry of entries) {
       // XAUTOCLAIM can hand back an entry this consumer is still working on.
       if (this.#inFlight.has(entry.id)) continue;
-      const handling = this.#delivery.handle(commands, entry).finally(() => this.#inFlight.delete(entry.id));
+      const handling = this.#delivery.handle(commands, entry, fresh).finally(() => this.#inFlight.delete(entry.id));
       this.#inFlight.set(entry.id, handling);
     }
   }
@@ -163,7 +172,7 @@ export class RedisStreamConsumer {
     this.#reclaimCursor = String(claimed.nextId);
     const entries = claimed.messages.filter((entry) => entry !== null).map((entry) => toEntry(entry));
     if (claimed.deletedMessages.length > 0) await commands.xAck(stream, group, claimed.deletedMessages.map(String));
-    this.#dispatch(commands, entries);
+    this.#dispatch(commands, entries, false);
   }
 
   /** Resets the idle time of the entries in hand, so that no other consumer takes them over. */
@@ -195,6 +204,7 @@ export class RedisStreamConsumer {
 
   #logTrouble(error: unknown): void {
     if (this.#stopping.signal.aborted) return;
+    this.#troubled = true;
     this.options.connectionWarnings.warn(this.#source, `Redis consumer ${this.identity.group} reconnects: ${describeThrown(error)}`, {
       stream: this.identity.stream,
       group: this.identity.group,

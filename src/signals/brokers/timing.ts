@@ -71,3 +71,51 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, message: stri
     clearTimeout(timer);
   }
 }
+
+interface PendingDeadline {
+  readonly expiresAt: number;
+  readonly expire: () => void;
+}
+
+/**
+ * Deadlines for many short operations (sends) on one clock: a single timer, running only while
+ * some are pending, checks them every `resolutionMs`, instead of a timer and a `Promise.race`
+ * per operation. An operation past its deadline is rejected at most `resolutionMs` late.
+ */
+export class Deadlines {
+  readonly #pending = new Set<PendingDeadline>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly resolutionMs = 20) {}
+
+  /**
+   * Settles as `work` does, or rejects with `Error(message)` once `ms` have passed. `work`
+   * itself is not cancelled.
+   */
+  race<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const pending: PendingDeadline = { expiresAt: performance.now() + ms, expire: () => reject(new Error(message)) };
+      this.#pending.add(pending);
+      if (this.#timer === undefined) this.#timer = this.#start();
+      work.finally(() => this.#pending.delete(pending)).then(resolve, reject);
+    });
+  }
+
+  #start(): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      for (const pending of this.#pending) {
+        if (pending.expiresAt > now) continue;
+        this.#pending.delete(pending);
+        pending.expire();
+      }
+      if (this.#pending.size === 0) {
+        clearInterval(timer);
+        this.#timer = undefined;
+      }
+    }, this.resolutionMs);
+    // Pending work keeps the process alive by itself; the clock must not.
+    timer.unref();
+    return timer;
+  }
+}

@@ -41,6 +41,27 @@ export function describeSending(broker: TestBroker): void {
       await waitFor('send to work again', async () => (await sender.send(fixture.signal, { n: 3 })).length === 0, 15_000);
     });
 
+    it('when the broker hangs (it accepts bytes and never answers), then send returns an error within 2 s and works again after', async function () {
+      this.timeout(30_000);
+      const proxy = await fixture.proxy();
+      const consumer = fixture.backend({ consume: true });
+      const received: number[] = [];
+      consumer.connect(fixture.signal, function sendWelcomeEmail({ n }) {
+        received.push(n);
+      });
+      await consumer.whenConsuming();
+      const sender = fixture.backend({ url: proxy.url(broker.url) });
+      expect(await sender.send(fixture.signal, { n: 1 })).to.deep.equal([]);
+      proxy.pause();
+      const started = Date.now();
+      const errors = await sender.send(fixture.signal, { n: 2 });
+      expect(Date.now() - started).to.be.below(2000);
+      expect(errors[0]).to.be.instanceOf(PublishError);
+      proxy.resume();
+      await waitFor('send to work again', async () => (await sender.send(fixture.signal, { n: 3 })).length === 0, 15_000);
+      await waitFor('the messages sent before and after', () => received.includes(1) && received.includes(3), 15_000);
+    });
+
     it('when the payload holds values JSON would change, then the receiver gets them with their types', async () => {
       const consumer = fixture.backend({ consume: true });
       const received: unknown[] = [];
