@@ -77,7 +77,16 @@ export function encodeRetry(envelope: SignalEnvelope, attempt: number): string {
  *   retrying cannot repair it.
  */
 export function decodeEnvelope(text: string): SignalEnvelope {
-  const value: unknown = JSON.parse(text);
+  return toEnvelope(JSON.parse(text));
+}
+
+/**
+ * Checks a value already parsed from JSON (a client that decodes `application/json` bodies
+ * itself, like rabbitmq-client) and returns it as an envelope, without a second parse.
+ *
+ * @throws Error when `value` is not an envelope.
+ */
+export function toEnvelope(value: unknown): SignalEnvelope {
   if (!isEnvelope(value)) throw new Error('The message is not a signal envelope');
   return value;
 }

@@ -1,7 +1,7 @@
 import { ConsumerStatus, type AsyncMessage, type Publisher } from 'rabbitmq-client';
 import type { ResolvedBrokerOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
-import { decodeEnvelope, encodeRetry, type SignalEnvelope } from './envelope.js';
+import { decodeEnvelope, encodeRetry, toEnvelope, type SignalEnvelope } from './envelope.js';
 import type { RabbitTopology } from './rabbitmq-topology.js';
 import { decideOutcome, giveUpUnfinished, invokeReceiver, toDeadLetter, type Delivery } from './receiver-invoker.js';
 import { retryDelayMs } from './timing.js';
@@ -75,7 +75,9 @@ function unfinishedDeliveries(message: AsyncMessage): number {
 
 function decodeBody(body: unknown): SignalEnvelope | undefined {
   try {
-    return decodeEnvelope(bodyText(body));
+    // rabbitmq-client parsed an application/json body already: parse it only once.
+    if (typeof body === 'string' || Buffer.isBuffer(body)) return decodeEnvelope(bodyText(body));
+    return toEnvelope(body);
   } catch {
     return undefined;
   }
