@@ -1,0 +1,71 @@
+// @ts-check
+import process from 'node:process';
+
+/**
+ * Mutation testing with StrykerJS 9 (`npm run test:mutation`). Not part of `npm test` or CI:
+ * a full run takes several minutes. Results and the mutants that survive on purpose are in
+ * docs/mutation-testing.md.
+ *
+ * MUTATION_SCOPE picks what is mutated: `app` (services, middleware, routes, config),
+ * `signals` (the signal core and the outbox; not the Redis and RabbitMQ adapters, whose tests
+ * need the servers and take seconds each), or both when unset. `--mutate <glob>` narrows it
+ * further, e.g. `npm run test:mutation -- --mutate src/config.ts`.
+ */
+
+const scopes = {
+  app: ['src/services/**/*.ts', 'src/middleware/**/*.ts', 'src/routes/**/*.ts', 'src/config.ts'],
+  signals: ['src/signals/**/*.ts', '!src/signals/brokers/**', '!src/signals/**/index.ts', '!src/signals/types.ts'],
+};
+
+const scope = process.env.MUTATION_SCOPE;
+if (scope !== undefined && !(scope in scopes)) {
+  throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(', ')}, got '${scope}'`);
+}
+const mutate = scope === undefined ? Object.values(scopes).flat() : scopes[/** @type {keyof typeof scopes} */ (scope)];
+
+// The suites that run in a few seconds with nothing but this process: in-memory SQLite,
+// fakes and a loopback HTTP server. Left out: the broker suites, and those that start the
+// server or worker as child processes or need PostgreSQL. Quick unit suites come first: a
+// static mutant (one that runs at import, such as a schema) reruns every suite until one fails.
+const spec = [
+  'test/config.test.ts',
+  'test/env-file.test.ts',
+  'test/signals/*.test.ts',
+  'test/signals/outbox/kysely-outbox-store.test.ts',
+  'test/signals/outbox/outbox-relay.test.ts',
+  'test/services/*.test.ts',
+  'test/middleware/*.test.ts',
+  'test/listeners/index.test.ts',
+  'test/listeners/user.listeners.test.ts',
+  'test/listeners/order.listeners.test.ts',
+  'test/listeners/redelivery.test.ts',
+  'test/routes/*.test.ts',
+  'test/app.test.ts',
+  'test/openapi.test.ts',
+];
+
+// The test runners inherit this environment: keep the database suites on SQLite (a PostgreSQL
+// copy of each would double every run and need a server).
+delete process.env.TEST_DATABASE_URL;
+delete process.env.REQUIRE_SERVICES;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+const config = {
+  mutate,
+  testRunner: 'mocha',
+  mochaOptions: { spec, extension: ['ts'] },
+  testRunnerNodeArgs: ['--import', 'tsx', '--no-warnings=ExperimentalWarning'],
+  coverageAnalysis: 'perTest',
+  // The machine is shared: one test runner at a time.
+  concurrency: 1,
+  timeoutMS: 10_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  thresholds: { high: 95, low: 85, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
+
+export default config;
