@@ -98,8 +98,9 @@ describe('BaseCrudService', () => {
         });
         return bound;
       });
-      await service.create(row).catch(() => undefined);
+      const error: unknown = await service.create(row).catch((thrown: unknown) => thrown);
       sinon.restore();
+      expect(error).to.be.instanceOf(Error).with.property('message', 'second statement failed');
       expect(await count()).to.equal(0);
       expect(service.calls).to.deep.equal(['prepareCreate', 'beforeCreate']);
     });

@@ -56,8 +56,15 @@ describe('signal backends', () => {
       expect(second.hasReceivers).to.be.false;
     });
 
-    it('when close() is called, then it resolves: there is nothing to close', async () => {
-      await new InProcessBackend().close();
+    it('when close() is called, then it returns a promise of nothing and receivers keep running: there is nothing to close', async () => {
+      const backend = new InProcessBackend();
+      setBackend(backend);
+      const receiver = invoicePaid.connect(sinon.spy());
+      const closing = backend.close();
+      expect(closing).to.be.instanceOf(Promise);
+      expect(await closing).to.equal(undefined);
+      await invoicePaid.send({ invoiceId: 4 });
+      expect(receiver.firstCall.args[0]).to.deep.equal({ invoiceId: 4 });
     });
   });
 
