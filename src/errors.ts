@@ -24,6 +24,15 @@ export class NotFoundError extends AppError {
   }
 }
 
+// #region guide:wrong-password-error
+/** The current password given with a change of password is not the user's: answered 403. */
+export class WrongPasswordError extends AppError {
+  constructor() {
+    super(403, 'wrong_password', 'The current password is not correct');
+  }
+}
+// #endregion
+
 export class ConflictError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(409, 'conflict', message, undefined, options);

@@ -2,7 +2,7 @@ import type { AuditService } from '../services/audit.service.js';
 import { idempotencyKey, type HandledMessageService } from '../services/handled-message.service.js';
 import type { Mailer } from '../services/mailer.js';
 import { ReadCache } from '../services/read-cache.js';
-import { userCreated, userDeleted, userUpdated } from '../services/user.signals.js';
+import { userCreated, userDeleted, userPasswordChanged, userUpdated } from '../services/user.signals.js';
 import type { ConnectionScope } from '../signals/index.js';
 
 export interface UserListenerDeps {
@@ -41,10 +41,25 @@ export function registerUserListeners({ mailer, cache, audit, handled }: UserLis
     userDeleted.connectedTo(async function auditUserDeleted({ id }, context) {
       await audit.record(userDeleted.name, 'user', id, {}, { once: idempotencyKey(auditUserDeleted.name, context) });
     }),
+    // #region guide:password-changed-listeners
+    userPasswordChanged.connectedTo(async function sendPasswordChangedEmail({ email }, context) {
+      const text = 'Your password was just changed. If you did not change it, contact us at once.';
+      await handled.atLeastOnce(idempotencyKey(sendPasswordChangedEmail.name, context), () =>
+        mailer.send({ to: email, subject: 'Your password was changed', text }),
+      );
+    }),
+    userPasswordChanged.connectedTo(async function auditPasswordChanged({ id }, context) {
+      await audit.record(userPasswordChanged.name, 'user', id, {}, { once: idempotencyKey(auditPasswordChanged.name, context) });
+    }),
+    // #endregion
   ];
 }
 
 function connectUserInvalidations(cache: ReadCache): ConnectionScope[] {
   const invalidateUserCache = ({ id }: { id: number }): void => void cache.delete(ReadCache.key('user', id));
-  return [userUpdated.connectedTo(invalidateUserCache), userDeleted.connectedTo(invalidateUserCache)];
+  return [
+    userUpdated.connectedTo(invalidateUserCache),
+    userPasswordChanged.connectedTo(invalidateUserCache),
+    userDeleted.connectedTo(invalidateUserCache),
+  ];
 }

@@ -73,6 +73,24 @@ export class UserRepository implements CrudRepository<User, NewUserRow, UserChan
     return row?.passwordHash;
   }
 
+  // #region guide:replace-password-hash
+  /**
+   * Sets a new password hash if the stored one is still `expected` (the one the current password
+   * was checked against), so that of two changes checked against the same password one wins.
+   *
+   * @returns the user, or `undefined` when there is no row with `id` and that hash.
+   */
+  replacePasswordHash(id: number, expected: string, passwordHash: string): Promise<User | undefined> {
+    return this.db
+      .updateTable('users')
+      .set({ passwordHash, updatedAt: now() })
+      .where('id', '=', id)
+      .where('passwordHash', '=', expected)
+      .returning(PUBLIC_COLUMNS)
+      .executeTakeFirst();
+  }
+  // #endregion
+
   async #uniqueEmail<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();

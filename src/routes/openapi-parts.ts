@@ -21,6 +21,7 @@ export function jsonResponse(description: string, schema: z.ZodType): ZodOpenApi
 // What each status means in this app, as the error handler maps it (src/middleware/error-handler.ts).
 const ERROR_MEANINGS = {
   400: 'validation_failed: the input does not match the schema (`details` says where), or the body is not JSON or not UTF-8',
+  403: 'the request is refused: a credential it carries is not correct (the `code` says which)',
   404: 'not_found: there is no such resource',
   409: 'conflict: the request contradicts the current state',
   413: 'payload_too_large: the body is over 100 kB',

@@ -6,13 +6,25 @@ import { emailAddress, idParams, validate } from '../middleware/validate.js';
 import type { UserService } from '../services/user.service.js';
 import { BODY_ERRORS, errorResponses, jsonResponse, requestJson, storedId, timestamp } from './openapi-parts.js';
 
+const password = z.string().min(8).max(200).meta({ description: 'Stored as a salted scrypt hash, never returned' });
+
 const createUserBody = z
   .strictObject({
     email: emailAddress,
     name: z.string().trim().min(1).max(100),
-    password: z.string().min(8).max(200).meta({ description: 'Stored as a salted scrypt hash, never returned' }),
+    password,
   })
   .meta({ id: 'NewUser' });
+
+// #region guide:change-password-body
+const changePasswordBody = z
+  .strictObject({ currentPassword: z.string().min(1).max(200), newPassword: password })
+  .refine((change) => change.newPassword !== change.currentPassword, {
+    message: 'must differ from currentPassword',
+    path: ['newPassword'],
+  })
+  .meta({ id: 'PasswordChange' });
+// #endregion
 
 const updateUserBody = z
   .strictObject({
@@ -48,6 +60,13 @@ export function usersRouter(users: UserService): Router {
     const { id } = validate(idParams, req.params, 'params');
     res.json(await users.update(id, validate(updateUserBody, req.body)));
   });
+  // #region guide:change-password-route
+  router.post('/:id/password', async (req, res) => {
+    const { id } = validate(idParams, req.params, 'params');
+    await users.changePassword(id, validate(changePasswordBody, req.body));
+    res.status(204).end();
+  });
+  // #endregion
   router.delete('/:id', async (req, res) => {
     await users.delete(validate(idParams, req.params, 'params').id);
     res.status(204).end();
@@ -99,4 +118,19 @@ export const usersPaths: ZodOpenApiPathsObject = {
       responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 404, 503) },
     },
   },
+  // #region guide:change-password-openapi
+  '/users/{id}/password': {
+    post: {
+      tags: ['users'],
+      summary: 'Change the password of a user, given the current one (fires user.password_changed)',
+      operationId: 'changePassword',
+      requestParams: { path: idParams },
+      requestBody: requestJson(changePasswordBody),
+      responses: {
+        204: { description: 'Changed' },
+        ...errorResponses(...BODY_ERRORS, [403, 'wrong_password: `currentPassword` is not the password of the user'], 404, 503),
+      },
+    },
+  },
+  // #endregion
 };

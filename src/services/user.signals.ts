@@ -16,6 +16,17 @@ export interface UserDeleted {
   id: number;
 }
 
+// #region guide:password-changed-signal
+export interface UserPasswordChanged {
+  id: number;
+  /** The address at the time of the change: the notice goes there even if it changes next. */
+  email: string;
+}
+
+/** Sent after a change of password is committed. */
+export const userPasswordChanged = new Signal<UserPasswordChanged>('user.password_changed');
+// #endregion
+
 /** Sent after a user is committed. */
 export const userCreated = new Signal<UserCreated>('user.created');
 /** Sent after a user update is committed. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { orderPlaced } from '../../src/services/order.signals.js';
-import { userCreated } from '../../src/services/user.signals.js';
+import { userCreated, userPasswordChanged } from '../../src/services/user.signals.js';
 import type { Signal } from '../../src/signals/index.js';
 import { useTestApp } from '../support/test-app.js';
 
@@ -41,6 +41,19 @@ describe('the listeners on a redelivered message', () => {
     const mails = (await request(t().app).get('/dev/mailbox').expect(200)).body as { subject: string }[];
     expect(mails.map((mail) => mail.subject)).to.deep.equal(['Welcome, Ada']);
   });
+
+  // #region guide:password-changed-redelivery-test
+  it('when the password-changed receivers get the same message twice, then one notice is mailed and one audit row shows', async () => {
+    for (const attempt of [1, 2]) {
+      await deliver(userPasswordChanged, 'sendPasswordChangedEmail', { id: 1, email: ada.email }, attempt);
+      await deliver(userPasswordChanged, 'auditPasswordChanged', { id: 1, email: ada.email }, attempt);
+    }
+    const mails = (await request(t().app).get('/dev/mailbox').expect(200)).body as { subject: string }[];
+    expect(mails.map((mail) => mail.subject)).to.deep.equal(['Your password was changed']);
+    const events = (await request(t().app).get('/audit-events?entity=user&entityId=1').expect(200)).body as { signal: string }[];
+    expect(events.map((event) => event.signal)).to.deep.equal(['user.password_changed']);
+  });
+  // #endregion
 
   it('when the message ids differ, then each delivery applies its effect', async () => {
     await deliver(userCreated, 'auditUserCreated', ada, 1);

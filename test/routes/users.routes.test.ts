@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { userCreated, userDeleted, userUpdated } from '../../src/services/user.signals.js';
+import { userCreated, userDeleted, userPasswordChanged, userUpdated } from '../../src/services/user.signals.js';
 import { captureSignals } from '../../src/signals/index.js';
 import { useTestApp } from '../support/test-app.js';
 
@@ -156,6 +156,63 @@ describe('users routes', () => {
     });
   });
 
+  describe('POST /users/:id/password', () => {
+    const change = { currentPassword: ada.password, newPassword: 'battery staple' };
+
+    // #region guide:change-password-route-test
+    it('when the current password is right, then it answers 204, mails a notice and records an audit row', async () => {
+      const id = await createAda();
+      using captured = captureSignals(userPasswordChanged);
+      const response = await request(t().app).post(`/users/${id}/password`).send(change).expect(204);
+      expect(response.text).to.equal('');
+      expect(captured.sent(userPasswordChanged)).to.deep.equal([{ id, email: ada.email }]);
+      const mails = (await request(t().app).get('/dev/mailbox').expect(200)).body as { to: string; subject: string }[];
+      expect(mails.at(-1)).to.include({ to: ada.email, subject: 'Your password was changed' });
+      const events = (await request(t().app).get(`/audit-events?entity=user&entityId=${id}`).expect(200)).body as { signal: string }[];
+      expect(events.map((event) => event.signal)).to.deep.equal(['user.created', 'user.password_changed']);
+    });
+    // #endregion
+
+    it('when the password was changed, then the new one is the current one and the old one is not', async () => {
+      const id = await createAda();
+      await request(t().app).post(`/users/${id}/password`).send(change).expect(204);
+      const next = (currentPassword: string) => ({ currentPassword, newPassword: 'a third password' });
+      await request(t().app).post(`/users/${id}/password`).send(next(ada.password)).expect(403);
+      await request(t().app).post(`/users/${id}/password`).send(next(change.newPassword)).expect(204);
+    });
+
+    it('when the current password is wrong, then it answers 403 wrong_password, sends no mail and fires nothing', async () => {
+      const id = await createAda();
+      using captured = captureSignals(userPasswordChanged);
+      const response = await request(t().app).post(`/users/${id}/password`).send({ ...change, currentPassword: 'not it at all' }).expect(403);
+      expect(response.body).to.deep.equal({ error: { code: 'wrong_password', message: 'The current password is not correct' } });
+      expect(captured.sent(userPasswordChanged)).to.deep.equal([]);
+      const mails = (await request(t().app).get('/dev/mailbox').expect(200)).body as { subject: string }[];
+      expect(mails.map((mail) => mail.subject)).to.deep.equal(['Welcome, Ada']);
+    });
+
+    it('when there is no such user, then it answers 404', async () => {
+      const response = await request(t().app).post('/users/999/password').send(change).expect(404);
+      expect(response.body).to.deep.equal({ error: { code: 'not_found', message: 'No user with id 999' } });
+    });
+
+    for (const [problem, body, path] of [
+      ['the new password is shorter than 8 characters', { ...change, newPassword: 'short' }, 'body.newPassword'],
+      ['the new password is the current one', { ...change, newPassword: change.currentPassword }, 'body.newPassword'],
+      ['the current password is missing', { newPassword: change.newPassword }, 'body.currentPassword'],
+      ['the body has an unknown key', { ...change, isAdmin: true }, 'body'],
+    ] as const) {
+      it(`when ${problem}, then it answers 400 naming ${path} and changes nothing`, async () => {
+        const id = await createAda();
+        using captured = captureSignals(userPasswordChanged);
+        const response = await request(t().app).post(`/users/${id}/password`).send(body).expect(400);
+        const { code, details } = (response.body as { error: { code: string; details: { path: string }[] } }).error;
+        expect([code, ...details.map((detail) => detail.path)]).to.deep.equal(['validation_failed', path]);
+        expect(captured.sent(userPasswordChanged)).to.deep.equal([]);
+      });
+    }
+  });
+
   describe('DELETE /users/:id', () => {
     it('when the user exists, then it answers 204, fires user.deleted and the next read is 404', async () => {
       const id = await createAda();
@@ -174,13 +231,14 @@ describe('users routes', () => {
   });
 
   describe('GET /audit-events', () => {
-    it('when a user is created, updated and deleted, then each step has an audit row', async () => {
+    it('when a user is created, updated, changes their password and is deleted, then each step has an audit row', async () => {
       const id = await createAda();
       await request(t().app).patch(`/users/${id}`).send({ name: 'Ada L' }).expect(200);
+      await request(t().app).post(`/users/${id}/password`).send({ currentPassword: ada.password, newPassword: 'battery staple' }).expect(204);
       await request(t().app).delete(`/users/${id}`).expect(204);
       const response = await request(t().app).get(`/audit-events?entity=user&entityId=${id}`).expect(200);
       const events = response.body as { signal: string; entity: string; entityId: number; data: unknown }[];
-      expect(events.map((event) => event.signal)).to.deep.equal(['user.created', 'user.updated', 'user.deleted']);
+      expect(events.map((event) => event.signal)).to.deep.equal(['user.created', 'user.updated', 'user.password_changed', 'user.deleted']);
       expect(events[1]).to.deep.include({ entity: 'user', entityId: id, data: { changes: ['name'] } });
     });
 
