@@ -9,12 +9,14 @@ import { requestContext } from './middleware/request-context.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { auditEventsRouter } from './routes/audit-events.routes.js';
 import { devMailboxRouter } from './routes/dev-mailbox.routes.js';
+import { devResetRouter } from './routes/dev-reset.routes.js';
 import { healthRouter } from './routes/health.routes.js';
 import { openApiRouter } from './routes/openapi.routes.js';
 import { ordersRouter } from './routes/orders.routes.js';
 import { productsRouter } from './routes/products.routes.js';
 import { usersRouter } from './routes/users.routes.js';
 import type { AuditService } from './services/audit.service.js';
+import type { DevResetService } from './services/dev-reset.service.js';
 import type { DevMailbox } from './services/mailer.js';
 import type { OrderService } from './services/order.service.js';
 import type { ProductService } from './services/product.service.js';
@@ -28,6 +30,8 @@ export interface AppDeps extends ListenerDeps {
   readonly audit: AuditService;
   /** Listed at `GET /dev/mailbox` when given; the container leaves it out in production. */
   readonly mailbox?: DevMailbox;
+  /** Serves `POST /dev/reset` when given; the container gives it where it gives the mailbox. */
+  readonly devReset?: DevResetService;
   /** For `GET /ready`: true when the database answers. */
   readonly isReady: () => Promise<boolean>;
 }
@@ -54,6 +58,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/products', productsRouter(deps.products));
   app.use('/audit-events', auditEventsRouter(deps.audit));
   if (deps.mailbox !== undefined) app.use('/dev', devMailboxRouter(deps.mailbox));
+  if (deps.devReset !== undefined) app.use('/dev', devResetRouter(deps.devReset));
   app.use(openApiRouter(buildOpenApiDocument({ devMailbox: deps.mailbox !== undefined })));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

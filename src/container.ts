@@ -8,6 +8,7 @@ import { OrderRepository } from './repositories/order.repository.js';
 import { ProductRepository } from './repositories/product.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { AuditService } from './services/audit.service.js';
+import { DevResetService } from './services/dev-reset.service.js';
 import { HandledMessageService } from './services/handled-message.service.js';
 import { createSmtpTransport, DevMailbox, NodemailerMailer } from './services/mailer.js';
 import { OrderService } from './services/order.service.js';
@@ -34,7 +35,8 @@ export interface ContainerOptions {
 
 /**
  * Connects the database (no query is run yet; migrate before serving) and builds the
- * services, the mailer and, on the memory backend, the read cache and the dev mailbox.
+ * services, the mailer and, on the memory backend, the read cache and (outside production) the
+ * dev mailbox and reset.
  */
 export function buildContainer(config: AppConfig, options: ContainerOptions = {}): Container {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
@@ -56,6 +58,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions = {}
     logger,
     cache,
     mailbox,
+    devReset: mailbox === undefined ? undefined : new DevResetService({ connection, mailbox, cache }),
     mailer: new NodemailerMailer({ transport, mailbox, logger }),
     users: new UserService({ db, repository: new UserRepository(db), cache }),
     orders: new OrderService({ db, repository: new OrderRepository(db), products, cache }),

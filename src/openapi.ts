@@ -1,6 +1,7 @@
 import { createDocument, type oas31, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { auditEventsPaths } from './routes/audit-events.routes.js';
 import { devMailboxPaths } from './routes/dev-mailbox.routes.js';
+import { devResetPaths } from './routes/dev-reset.routes.js';
 import { healthPaths } from './routes/health.routes.js';
 import { methodNotAllowedResponse } from './routes/openapi-parts.js';
 import { openApiPaths } from './routes/openapi.routes.js';
@@ -9,7 +10,10 @@ import { productsPaths } from './routes/products.routes.js';
 import { usersPaths } from './routes/users.routes.js';
 
 export interface OpenApiOptions {
-  /** Whether `GET /dev/mailbox` is mounted, and so documented. */
+  /**
+   * Whether the development routes (`GET /dev/mailbox`, `POST /dev/reset`) are mounted, and so
+   * documented; the container builds both or neither.
+   */
   readonly devMailbox: boolean;
 }
 
@@ -42,7 +46,7 @@ export function documentedPaths({ devMailbox }: OpenApiOptions): ZodOpenApiPaths
     ...productsPaths,
     ...auditEventsPaths,
     ...healthPaths,
-    ...(devMailbox ? devMailboxPaths : {}),
+    ...(devMailbox ? { ...devMailboxPaths, ...devResetPaths } : {}),
     ...openApiPaths,
   };
 }

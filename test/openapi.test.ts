@@ -140,7 +140,10 @@ describe('the documented responses', () => {
     expectDocumented('get', '/health', await request(app).get('/health').expect(200));
     expectDocumented('get', '/ready', await request(app).get('/ready').expect(200));
     expectDocumented('get', '/openapi.json', await request(app).get('/openapi.json').expect(200));
+    const change = { currentPassword: ada.password, newPassword: 'battery staple' };
+    expectDocumented('post', '/users/{id}/password', await request(app).post('/users/1/password').send(change).expect(204));
     expectDocumented('delete', '/users/{id}', await request(app).delete('/users/1').expect(204));
+    expectDocumented('post', '/dev/reset', await request(app).post('/dev/reset').expect(204));
   });
 
   it('when requests fail, then each error has a documented status and the documented error shape', async () => {
@@ -153,6 +156,8 @@ describe('the documented responses', () => {
     expectDocumented('post', '/users', await request(app).post('/users').send({ ...ada, name: 'x'.repeat(200_000) }).expect(413));
     expectDocumented('get', '/users/{id}', await request(app).get('/users/0').expect(400));
     expectDocumented('get', '/users/{id}', await request(app).get('/users/99').expect(404));
+    const wrongPassword = { currentPassword: 'not it at all', newPassword: 'battery staple' };
+    expectDocumented('post', '/users/{id}/password', await request(app).post('/users/1/password').send(wrongPassword).expect(403));
     const orderOf = (sku: string, quantity: number) => ({ customerEmail: ada.email, items: [{ sku, quantity }] });
     expectDocumented('post', '/orders', await request(app).post('/orders').send(orderOf('NOPE', 1)).expect(400));
     expectDocumented('post', '/orders', await request(app).post('/orders').send(orderOf('GADGET-1', 1000)).expect(409));
