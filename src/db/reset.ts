@@ -21,7 +21,8 @@ export async function resetDatabase({ db, dialect }: Pick<DatabaseConnection, 'd
       // Where SQLite keeps the last id of each autoincrement table.
       await sql`delete from sqlite_sequence where name in (${sql.join(TABLES)})`.execute(trx);
     }
-    // The seed a fresh database gets, so that the two cannot differ.
+    // The seed migration itself, so the catalogue is the one a fresh database gets; a later
+    // migration that changed the products would have to be applied here as well.
     await seedProducts.up(trx);
   });
 }
