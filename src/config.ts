@@ -5,7 +5,7 @@ import { MAX_TIMER_DELAY_MS } from './signals/index.js';
 /** Where the data lives: an embedded SQLite file (or `:memory:`), or a PostgreSQL server. */
 export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
 
-/** Bounds on every wait for the database, in ms; see `DATABASE_*_MS` in the README. */
+/** Bounds on every wait for the database, in ms; see `DATABASE_*_MS` in docs/configuration.md. */
 export interface DatabaseTimeouts {
   /** PostgreSQL: longest wait for a connection, new or from the pool. */
   readonly connectMs: number;
