@@ -90,8 +90,8 @@ describe('InProcessBackend with a timeout or an observer', () => {
       });
       await signal.send('x');
       expect(events).to.have.length(2);
-      expect(events[0]).to.deep.equal({ signal, receiver: ok, receiverName: 'ok', durationMs: 3, error: undefined });
-      expect(events[1]).to.deep.equal({ signal, receiver: fails, receiverName: 'fails', durationMs: 25, error: boom });
+      expect(events[0]).to.deep.include({ signal, receiver: ok, receiverName: 'ok', durationMs: 3, error: undefined });
+      expect(events[1]).to.deep.include({ signal, receiver: fails, receiverName: 'fails', durationMs: 25, error: boom });
     });
 
     it('when the observer throws, then the send still completes and the failure is logged', async () => {
