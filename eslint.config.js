@@ -24,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'stryker.config.mjs', '.mocharc.cjs'],
+    files: ['eslint.config.js', 'stryker.config.mjs', 'stryker.ignorers.mjs', '.mocharc.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );
