@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, type AppConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createSignalBackend, createWorkerBackend } from '../src/signal-backend.js';
 import { RabbitMQBackend, RedisStreamsBackend } from '../src/signals/brokers/index.js';
@@ -72,6 +72,168 @@ describe('loadConfig()', () => {
         .that.matches(new RegExp(`^Invalid configuration: ${variable}: [^\\n]+$`));
     });
   }
+
+  it('when every variable is set, then each lands in its field', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'sqlite:/var/lib/shop/app.db',
+      DATABASE_CONNECT_TIMEOUT_MS: '101',
+      DATABASE_STATEMENT_TIMEOUT_MS: '102',
+      DATABASE_BUSY_TIMEOUT_MS: '103',
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'pretty',
+      NODE_ENV: 'production',
+      SIGNALS_BACKEND: 'rabbitmq',
+      REDIS_URL: 'rediss://cache.example.com:6380',
+      AMQP_URL: 'amqps://user:secret@mq.example.com:5671',
+      SIGNALS_PREFIX: 'shop:',
+      SIGNALS_MAX_ATTEMPTS: '7',
+      SIGNALS_RETRY_BASE_DELAY_MS: '104',
+      SIGNALS_RETRY_MAX_DELAY_MS: '105',
+      SIGNALS_OUTBOX_POLL_INTERVAL_MS: '106',
+      SIGNALS_CLAIM_IDLE_MS: '107',
+      SIGNALS_RECLAIM_INTERVAL_MS: '108',
+      SIGNALS_START_FROM: 'beginning',
+      SHUTDOWN_TIMEOUT_MS: '109',
+      RECEIVER_TIMEOUT_MS: '110',
+      SMTP_URL: 'smtps://mailer:secret@smtp.example.com:465',
+    });
+    expect(config).to.deep.include({
+      port: 8080,
+      host: '0.0.0.0',
+      database: { kind: 'sqlite', filename: '/var/lib/shop/app.db' },
+      databaseTimeouts: { connectMs: 101, statementMs: 102, busyMs: 103 },
+      logLevel: 'debug',
+      logFormat: 'pretty',
+      nodeEnv: 'production',
+      signalsBackend: 'rabbitmq',
+      broker: {
+        redisUrl: 'rediss://cache.example.com:6380',
+        amqpUrl: 'amqps://user:secret@mq.example.com:5671',
+        prefix: 'shop:',
+        maxAttempts: 7,
+        retryBaseDelayMs: 104,
+        retryMaxDelayMs: 105,
+        outboxPollIntervalMs: 106,
+        claimIdleMs: 107,
+        reclaimIntervalMs: 108,
+        startFrom: 'beginning',
+      },
+      shutdownTimeoutMs: 109,
+      receiverTimeoutMs: 110,
+      smtpUrl: 'smtps://mailer:secret@smtp.example.com:465',
+    });
+  });
+
+  it('when nothing is set, then the timeouts are the documented defaults and no mail server is used', () => {
+    const config = loadConfig({});
+    expect(config.databaseTimeouts).to.deep.equal({ connectMs: 3000, statementMs: 5000, busyMs: 5000 });
+    expect(config).to.deep.include({ shutdownTimeoutMs: 10_000, smtpUrl: undefined });
+  });
+
+  it('when DATABASE_URL is sqlite::memory:, then the database lives in memory', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).to.deep.equal({ kind: 'sqlite', filename: ':memory:' });
+  });
+
+  // Values each variable accepts, and what it becomes in the config.
+  const accepted: [string, string, (config: AppConfig) => unknown, unknown][] = [
+    ['PORT', '0', (c) => c.port, 0],
+    ['PORT', '65535', (c) => c.port, 65535],
+    ['HOST', '::', (c) => c.host, '::'],
+    ['DATABASE_URL', 'postgresql://app@db.example.com/shop', (c) => c.database, { kind: 'postgres', url: 'postgresql://app@db.example.com/shop' }],
+    ...['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'].map(
+      (level): [string, string, (config: AppConfig) => unknown, unknown] => ['LOG_LEVEL', level, (c) => c.logLevel, level],
+    ),
+    ...['development', 'production', 'test'].map(
+      (env): [string, string, (config: AppConfig) => unknown, unknown] => ['NODE_ENV', env, (c) => c.nodeEnv, env],
+    ),
+    ...['memory', 'redis', 'rabbitmq'].map(
+      (name): [string, string, (config: AppConfig) => unknown, unknown] => ['SIGNALS_BACKEND', name, (c) => c.signalsBackend, name],
+    ),
+    ['REDIS_URL', 'redis://10.0.0.5:6379', (c) => c.broker.redisUrl, 'redis://10.0.0.5:6379'],
+    ['REDIS_URL', 'rediss://cache.example.com:6380', (c) => c.broker.redisUrl, 'rediss://cache.example.com:6380'],
+    ['AMQP_URL', 'amqp://guest:guest@10.0.0.6:5672', (c) => c.broker.amqpUrl, 'amqp://guest:guest@10.0.0.6:5672'],
+    ['AMQP_URL', 'amqps://mq.example.com:5671', (c) => c.broker.amqpUrl, 'amqps://mq.example.com:5671'],
+    ['SMTP_URL', 'smtp://127.0.0.1:1025', (c) => c.smtpUrl, 'smtp://127.0.0.1:1025'],
+    ['SMTP_URL', 'smtps://smtp.example.com:465', (c) => c.smtpUrl, 'smtps://smtp.example.com:465'],
+    ['SIGNALS_PREFIX', 'a', (c) => c.broker.prefix, 'a'],
+    ['SIGNALS_PREFIX', 'Shop.Z-9_:', (c) => c.broker.prefix, 'Shop.Z-9_:'],
+    ['SIGNALS_PREFIX', 'p'.repeat(64), (c) => c.broker.prefix, 'p'.repeat(64)],
+    ['SIGNALS_MAX_ATTEMPTS', '1', (c) => c.broker.maxAttempts, 1],
+    ['SIGNALS_MAX_ATTEMPTS', '100', (c) => c.broker.maxAttempts, 100],
+    ['SIGNALS_START_FROM', 'end', (c) => c.broker.startFrom, 'end'],
+    ['SIGNALS_START_FROM', 'beginning', (c) => c.broker.startFrom, 'beginning'],
+    ['RECEIVER_TIMEOUT_MS', '1', (c) => c.receiverTimeoutMs, 1],
+    ['LOG_FORMAT', 'json', (c) => c.logFormat, 'json'],
+  ];
+  for (const [variable, value, read, expected] of accepted) {
+    it(`when ${variable}=${value.length > 20 ? `${value.slice(0, 20)}…` : value}, then it is accepted as ${JSON.stringify(expected)}`, () => {
+      expect(read(loadConfig({ [variable]: value }))).to.deep.equal(expected);
+    });
+  }
+
+  const refused: [string, string][] = [
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'sqlite:'],
+    ['DATABASE_URL', 'postgres://'],
+    ['DATABASE_URL', 'file:sqlite:app.db'],
+    ['DATABASE_URL', 'sqlite:app.db\nrm -rf data'],
+    ['REDIS_URL', 'xredis://127.0.0.1:6379'],
+    ['REDIS_URL', 'redisx://127.0.0.1:6379'],
+    ['AMQP_URL', 'http://127.0.0.1:5672'],
+    ['AMQP_URL', 'xamqp://127.0.0.1:5672'],
+    ['AMQP_URL', 'amqpx://127.0.0.1:5672'],
+    ['SMTP_URL', 'http://127.0.0.1:25'],
+    ['SMTP_URL', 'xsmtp://127.0.0.1:25'],
+    ['SMTP_URL', 'smtpx://127.0.0.1:25'],
+    ['SMTP_URL', 'not a url'],
+    ['SIGNALS_PREFIX', 'p'.repeat(65)],
+    ['SIGNALS_PREFIX', 'shop/'],
+    ['SIGNALS_MAX_ATTEMPTS', '101'],
+    ['SIGNALS_START_FROM', 'middle'],
+    ['DATABASE_BUSY_TIMEOUT_MS', '0'],
+    ['DATABASE_CONNECT_TIMEOUT_MS', '1.5'],
+    ['RECEIVER_TIMEOUT_MS', '0'],
+    ['NODE_ENV', 'staging'],
+  ];
+  for (const [variable, value] of refused) {
+    it(`when ${variable}=${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}, then it is refused naming ${variable}`, () => {
+      expect(() => loadConfig({ [variable]: value }))
+        .to.throw(ConfigError)
+        .with.property('message')
+        .that.matches(new RegExp(`^Invalid configuration: ${variable}: `));
+    });
+  }
+
+  it('when DATABASE_URL is refused, then the line says which forms are accepted', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://localhost/app' })).to.throw(
+      ConfigError,
+      /^Invalid configuration: DATABASE_URL: expected sqlite:<file>, sqlite::memory: or postgres:\/\/\.\.\.$/,
+    );
+  });
+
+  it('when SIGNALS_PREFIX is refused, then the line says which characters are accepted', () => {
+    expect(() => loadConfig({ SIGNALS_PREFIX: 'has spaces' })).to.throw(
+      ConfigError,
+      /^Invalid configuration: SIGNALS_PREFIX: expected up to 64 of A-Z a-z 0-9 \. _ : -$/,
+    );
+  });
+
+  it('when a value is refused, then the error is a ConfigError by name, as a log or stack shows it', () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: 'eighty' });
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    expect(error).to.be.instanceOf(ConfigError);
+    expect(String(error)).to.match(/^ConfigError: Invalid configuration: PORT: /);
+  });
 });
 
 describe('createSignalBackend()', () => {

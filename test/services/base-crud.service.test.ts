@@ -128,6 +128,16 @@ describe('BaseCrudService', () => {
     });
   });
 
+  describe('findById()', () => {
+    it('when the row changed behind a cached read, then it reads the database and sees the change', async () => {
+      const { id } = await service.create(row);
+      await service.findOrFail(id);
+      await db.updateTable('users').set({ name: 'Changed in SQL' }).where('id', '=', id).execute();
+      expect(await service.findById(id)).to.include({ id, name: 'Changed in SQL' });
+      expect(await service.findById(id + 1)).to.equal(undefined);
+    });
+  });
+
   describe('findOrFail()', () => {
     it('when read twice, then the second read comes from the cache', async () => {
       const { id } = await service.create(row);

@@ -24,6 +24,14 @@ describeOnEachDatabase('Handling a message once', (connection) => {
     expect(await audit.list({ entity: 'user', entityId: 1 })).to.have.length(1);
   });
 
+  it('when a message comes again, then once() answers true the first time and false after, without running the effect', async () => {
+    const { handled } = build();
+    const runs: string[] = [];
+    expect(await handled.once(key, () => Promise.resolve(void runs.push('first')))).to.equal(true);
+    expect(await handled.once(key, () => Promise.resolve(void runs.push('again')))).to.equal(false);
+    expect(runs).to.deep.equal(['first']);
+  });
+
   it('when two receivers handle the same message, then each applies its effect once', async () => {
     const { audit } = build();
     await audit.record('user.created', 'user', 1, {}, { once: key });
@@ -65,6 +73,7 @@ describeOnEachDatabase('Handling a message once', (connection) => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       const second: unknown = await handled.atLeastOnce(key, slowSend).catch((thrown: unknown) => thrown);
       expect(second).to.be.instanceOf(MessageInProgressError);
+      expect(String(second)).to.equal('MessageInProgressError: Message msg-1 is being handled by auditUserCreated in another delivery');
       finishSending();
       await first;
       await handled.atLeastOnce(key, slowSend);

@@ -43,4 +43,50 @@ describe('ReadCache', () => {
     cache.set('user:1', { name: 'read before the change' }, ticket);
     expect(cache.get('user:1')).to.equal(undefined);
   });
+
+  it('when an entry is deleted and the cache cleared while a value is read, then that value is not stored', () => {
+    const cache = new ReadCache();
+    const ticket = cache.ticket();
+    cache.delete('user:1');
+    cache.clear();
+    cache.set('user:1', { name: 'read before the change' }, ticket);
+    expect(cache.get('user:1')).to.equal(undefined);
+  });
+
+  it('when cleared, then every entry is gone', () => {
+    const cache = new ReadCache();
+    cache.set('user:1', 1);
+    cache.set('order:1', 2);
+    expect(cache.size).to.equal(2);
+    cache.clear();
+    expect(cache.size).to.equal(0);
+    expect([cache.get('user:1'), cache.get('order:1')]).to.deep.equal([undefined, undefined]);
+  });
+
+  for (const maxEntries of [0, -1, 1.5, Number.NaN]) {
+    it(`when maxEntries is ${maxEntries}, then the constructor throws a RangeError naming it`, () => {
+      expect(() => new ReadCache({ maxEntries })).to.throw(RangeError, `maxEntries must be a positive integer, got ${maxEntries}`);
+    });
+  }
+
+  for (const ttlMs of [0, -1, Number.NaN]) {
+    it(`when ttlMs is ${ttlMs}, then the constructor throws a RangeError naming it`, () => {
+      expect(() => new ReadCache({ ttlMs })).to.throw(RangeError, `ttlMs must be a number of milliseconds above 0, got ${ttlMs}`);
+    });
+  }
+
+  it('when it holds a single entry, then the next one replaces it', () => {
+    const cache = new ReadCache({ maxEntries: 1 });
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect([cache.get('a'), cache.get('b'), cache.size]).to.deep.equal([undefined, 2, 1]);
+  });
+
+  it('when the TTL is Infinity, then entries never expire', () => {
+    let now = 0;
+    const cache = new ReadCache({ ttlMs: Infinity, clock: () => now });
+    cache.set('user:1', 1);
+    now = Number.MAX_SAFE_INTEGER;
+    expect(cache.get('user:1')).to.equal(1);
+  });
 });
