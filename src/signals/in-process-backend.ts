@@ -3,8 +3,9 @@ import { DispatchContext } from './context.js';
 import { assertDuration } from './duration.js';
 import { ReceiverTimeoutError, toError } from './errors.js';
 import { getDefaultSignalLogger, logReceiverFailure, type SignalLogger } from './logger.js';
+import { notifyObserver } from './observers.js';
 import type { Signal } from './signal.js';
-import type { Receiver, ReceiverSettledEvent } from './types.js';
+import type { Receiver, ReceiverSettledObserver, SentObserver } from './types.js';
 
 /** Options for {@link InProcessBackend}. */
 export interface InProcessBackendOptions {
@@ -18,8 +19,17 @@ export interface InProcessBackendOptions {
    *   (the longest timer Node honours).
    */
   readonly receiverTimeoutMs?: number;
-  /** Called after every receiver, for metrics. If it throws, the error is logged and ignored. */
-  readonly onReceiverSettled?: (event: ReceiverSettledEvent) => void;
+  /**
+   * Called after every receiver with its duration and outcome (`success` or `failure`), for
+   * metrics. If it throws, the error is logged and ignored. Setting it times each receiver
+   * (the send then takes the path `receiverTimeoutMs` takes).
+   */
+  readonly onReceiverSettled?: ReceiverSettledObserver;
+  /**
+   * Called at every send, receivers or not, before they run, for metrics (a send in a
+   * transaction: after the commit). If it throws, the error is logged and ignored.
+   */
+  readonly onSent?: SentObserver;
 }
 
 /**
@@ -31,7 +41,8 @@ export interface InProcessBackendOptions {
 export class InProcessBackend extends RegistryBackend {
   readonly #logger: SignalLogger | undefined;
   readonly #timeoutMs: number | undefined;
-  readonly #observer: InProcessBackendOptions['onReceiverSettled'];
+  readonly #observer: ReceiverSettledObserver | undefined;
+  readonly #sentObserver: SentObserver | undefined;
 
   constructor(options: InProcessBackendOptions = {}) {
     super();
@@ -40,9 +51,11 @@ export class InProcessBackend extends RegistryBackend {
     this.#logger = options.logger;
     this.#timeoutMs = receiverTimeoutMs;
     this.#observer = options.onReceiverSettled;
+    this.#sentObserver = options.onSent;
   }
 
   override send<T>(signal: Signal<T>, payload: T): Promise<Error[]> {
+    if (this.#sentObserver !== undefined) this.#notifySent(this.#sentObserver, signal);
     const receivers = this.registry.get<T>(signal);
     if (receivers.length === 0) return Promise.resolve([]);
     if (this.#timeoutMs === undefined && this.#observer === undefined) {
@@ -146,13 +159,16 @@ export class InProcessBackend extends RegistryBackend {
   }
 
   #notify<T>(signal: Signal<T>, receiver: Receiver<T>, durationMs: number, error: Error | undefined): void {
-    if (this.#observer === undefined) return;
+    const observer = this.#observer;
+    if (observer === undefined) return;
     const receiverName = this.registry.nameOf(signal, receiver);
-    try {
-      this.#observer({ signal, receiver: receiver as unknown as Receiver<never>, receiverName, durationMs, error });
-    } catch (thrown) {
-      logReceiverFailure(this.#log, signal.name, 'onReceiverSettled', toError(thrown, signal.name, 'onReceiverSettled'));
-    }
+    const outcome = error === undefined ? 'success' : 'failure';
+    const event = { signal, receiver: receiver as unknown as Receiver<never>, receiverName, durationMs, error, outcome } as const;
+    notifyObserver(observer, event, this.#log, signal.name, 'onReceiverSettled');
+  }
+
+  #notifySent<T>(observer: SentObserver, signal: Signal<T>): void {
+    notifyObserver(observer, { signalName: signal.name, messageId: undefined, error: undefined }, this.#log, signal.name, 'onSent');
   }
 
   #failure<T>(signal: Signal<T>, receiver: Receiver<T>, thrown: unknown): Error {

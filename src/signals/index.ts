@@ -1,5 +1,16 @@
 export { Signal, type ConnectionScope } from './signal.js';
-export type { AnySignal, ConnectOptions, Receiver, ReceiverContext, ReceiverSettledEvent, SendArgs } from './types.js';
+export type {
+  AnySignal,
+  ConnectOptions,
+  Receiver,
+  ReceiverContext,
+  ReceiverOutcome,
+  ReceiverSettledEvent,
+  ReceiverSettledObserver,
+  SendArgs,
+  SentEvent,
+  SentObserver,
+} from './types.js';
 export { BaseSignalBackend } from './backend.js';
 export { SignalTransaction, type AfterCommitTask } from './transaction.js';
 export { InProcessBackend, type InProcessBackendOptions } from './in-process-backend.js';

@@ -1,6 +1,7 @@
 import { BaseSignalBackend } from '../backend.js';
 import { runDetached } from '../detached.js';
 import { describeThrown, errorLogFields } from '../error-fields.js';
+import { notifyObserver } from '../observers.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import type { OutboxMessage } from '../outbox/outbox-store.js';
 import type { Signal } from '../signal.js';
@@ -251,20 +252,20 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   }
 
   async #publishOne<T>(signal: Signal<T>, payload: T): Promise<Error | undefined> {
-    if (this.#closed) return new PublishError(signal.name, 'the backend is closed');
+    if (this.#closed) return this.#sent(signal.name, undefined, new PublishError(signal.name, 'the backend is closed'));
     let envelope: SignalEnvelope & { json: string };
     try {
       envelope = encodeEnvelope(signal.name, payload, this.#sendContext());
     } catch (error) {
-      if (error instanceof UnportablePayloadError) return error;
-      return new PublishError(signal.name, 'the envelope could not be encoded', error);
+      const refused = error instanceof UnportablePayloadError ? error : new PublishError(signal.name, 'the envelope could not be encoded', error);
+      return this.#sent(signal.name, undefined, refused);
     }
     const timeoutMs = this.options.sendTimeoutMs;
     try {
       await this.#deadlines.race(this.#declareThenPublish(envelope, timeoutMs), timeoutMs, this.#sendTimeoutMessage);
-      return undefined;
+      return this.#sent(signal.name, envelope.id, undefined);
     } catch (error) {
-      return error instanceof PublishError ? error : new PublishError(signal.name, describeThrown(error), error);
+      return this.#sent(signal.name, envelope.id, asPublishError(signal.name, error));
     }
   }
 
@@ -272,8 +273,32 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   async #publishStored(messages: OutboxMessage[]): Promise<void> {
     const timeoutMs = this.options.sendTimeoutMs;
     const message = `the broker did not accept it within ${timeoutMs} ms`;
-    await withTimeout(this.declareReceivers(), timeoutMs, `the receivers' queues were not declared within ${timeoutMs} ms`);
-    await Promise.all(messages.map((stored) => withTimeout(this.publish(stored, stored.json, timeoutMs), timeoutMs, message)));
+    try {
+      await withTimeout(this.declareReceivers(), timeoutMs, `the receivers' queues were not declared within ${timeoutMs} ms`);
+    } catch (error) {
+      if (this.options.onSent !== undefined) for (const stored of messages) this.#sent(stored.signal, stored.id, asPublishError(stored.signal, error));
+      throw error;
+    }
+    await Promise.all(messages.map((stored) => this.#publishStoredOne(stored, withTimeout(this.publish(stored, stored.json, timeoutMs), timeoutMs, message))));
+  }
+
+  /** `publishing`, and with an `onSent` observer, the observer told how it went. */
+  #publishStoredOne(stored: OutboxMessage, publishing: Promise<void>): Promise<void> {
+    if (this.options.onSent === undefined) return publishing;
+    return publishing.then(
+      () => void this.#sent(stored.signal, stored.id, undefined),
+      (error: unknown) => {
+        this.#sent(stored.signal, stored.id, asPublishError(stored.signal, error));
+        throw error;
+      },
+    );
+  }
+
+  /** Tells the `onSent` observer, if any, how a send went; returns `error`. */
+  #sent(signalName: string, messageId: string | undefined, error: Error | undefined): Error | undefined {
+    const observer = this.options.onSent;
+    if (observer !== undefined) notifyObserver(observer, { signalName, messageId, error }, this.options.logger, signalName, 'onSent');
+    return error;
   }
 
   async #declareThenPublish(envelope: SignalEnvelope & { json: string }, timeoutMs: number): Promise<void> {
@@ -293,6 +318,10 @@ export abstract class BrokerBackend extends BaseSignalBackend {
       return {};
     }
   }
+}
+
+function asPublishError(signalName: string, error: unknown): Error {
+  return error instanceof PublishError ? error : new PublishError(signalName, describeThrown(error), error);
 }
 
 /** What waits on the broker for one receiver. */

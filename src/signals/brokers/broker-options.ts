@@ -3,6 +3,7 @@ import { getDefaultSignalLogger } from '../logger.js';
 import { assertDuration } from '../duration.js';
 import { ThrottledWarnings } from './throttled-warnings.js';
 import type { OutboxRelayOptions } from '../outbox/outbox-relay.js';
+import type { ReceiverSettledObserver, SentObserver } from '../types.js';
 import type { EnvelopeContext } from './envelope.js';
 
 /** Runs `fn` inside the request context carried by a message (the app plugs AsyncLocalStorage in). */
@@ -43,6 +44,20 @@ export interface BrokerBackendOptions {
    * broker accepts them. The other fields tune the relay.
    */
   readonly outbox?: Omit<OutboxRelayOptions, 'publish' | 'logger'>;
+  /**
+   * Called in a consuming process after every delivery a receiver ran, with the signal, the
+   * receiver, its duration, the outcome (`success`, `retry`: it will be delivered again, or
+   * `dead-lettered`: that was its last attempt), the attempt and the message id; for metrics.
+   * A message dead-lettered without running (unreadable, or one that never finished) is not
+   * reported. What it throws is logged and ignored. Unset, nothing is timed.
+   */
+  readonly onReceiverSettled?: ReceiverSettledObserver;
+  /**
+   * Called after every message the broker accepted (`error` undefined) or did not (its error):
+   * a direct `send`, or each message the outbox relay publishes, at each attempt. For
+   * metrics; what it throws is logged and ignored.
+   */
+  readonly onSent?: SentObserver;
 }
 
 /** {@link BrokerBackendOptions} with every default filled in. */
@@ -58,6 +73,8 @@ export interface ResolvedBrokerOptions {
   readonly getContext: () => EnvelopeContext | undefined;
   readonly runInContext: RunInContext;
   readonly outbox: BrokerBackendOptions['outbox'];
+  readonly onReceiverSettled: ReceiverSettledObserver | undefined;
+  readonly onSent: SentObserver | undefined;
 }
 
 const runDirectly: RunInContext = (_context, fn) => fn();
@@ -82,6 +99,8 @@ export function resolveBrokerOptions(options: BrokerBackendOptions): ResolvedBro
     getContext: options.getContext ?? (() => undefined),
     runInContext: options.runInContext ?? runDirectly,
     outbox: options.outbox,
+    onReceiverSettled: options.onReceiverSettled,
+    onSent: options.onSent,
   };
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
     throw new RangeError(`maxAttempts must be a positive integer, got ${resolved.maxAttempts}`);

@@ -3,7 +3,7 @@ import type { ResolvedBrokerOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
 import { decodeEnvelope, encodeRetry, toEnvelope, type SignalEnvelope } from './envelope.js';
 import type { RabbitTopology } from './rabbitmq-topology.js';
-import { decideOutcome, giveUpUnfinished, invokeReceiver, toDeadLetter, type Delivery } from './receiver-invoker.js';
+import { decideOutcome, giveUpUnfinished, invokeObserved, invokeReceiver, toDeadLetter, type Delivery } from './receiver-invoker.js';
 import { retryDelayMs } from './timing.js';
 
 /**
@@ -28,14 +28,18 @@ export class RabbitDelivery {
     const delivery: Delivery = { binding: this.binding, envelope, attempt: envelope.attempt };
     const unfinished = unfinishedDeliveries(message);
     const exhausted = unfinished >= this.options.maxAttempts;
-    const error = exhausted
-      ? giveUpUnfinished(this.options.logger, delivery, unfinished)
-      : await invokeReceiver(delivery, this.options.runInContext, this.options.logger);
+    const error = exhausted ? giveUpUnfinished(this.options.logger, delivery, unfinished) : await this.#run(delivery);
     const outcome = exhausted ? 'dead-letter' : decideOutcome(error, delivery.attempt, this.options.maxAttempts);
     if (outcome === 'retry') await this.#retry(delivery);
     if (outcome === 'dead-letter' && error !== undefined) await this.#deadLetter(delivery, error);
     return ConsumerStatus.ACK;
   };
+
+  #run(delivery: Delivery): Promise<Error | undefined> {
+    const { onReceiverSettled, runInContext, logger } = this.options;
+    if (onReceiverSettled !== undefined) return invokeObserved(delivery, this.options, onReceiverSettled);
+    return invokeReceiver(delivery, runInContext, logger);
+  }
 
   async #retry(delivery: Delivery): Promise<void> {
     const { signal, name } = this.binding;

@@ -1,8 +1,10 @@
 import { DispatchContext } from '../context.js';
 import { toError } from '../errors.js';
 import { logReceiverFailure, type SignalLogger } from '../logger.js';
+import { notifyObserver } from '../observers.js';
+import type { Receiver, ReceiverOutcome, ReceiverSettledObserver } from '../types.js';
 import type { ReceiverBinding } from './broker-receivers.js';
-import type { RunInContext } from './broker-options.js';
+import type { ResolvedBrokerOptions, RunInContext } from './broker-options.js';
 import { payloadOf, type SignalEnvelope } from './envelope.js';
 
 /** What a consumer needs to run one receiver on one delivery. */
@@ -44,6 +46,27 @@ export async function invokeReceiver(
 }
 
 /**
+ * {@link invokeReceiver}, timed, then tells `observer` the outcome {@link decideOutcome} gives
+ * (what the consumer does next with the message). Never rejects; what the observer throws is
+ * logged and ignored.
+ */
+export async function invokeObserved(
+  delivery: Delivery,
+  options: ResolvedBrokerOptions,
+  observer: ReceiverSettledObserver,
+): Promise<Error | undefined> {
+  const started = performance.now();
+  const error = await invokeReceiver(delivery, options.runInContext, options.logger);
+  const durationMs = performance.now() - started;
+  const { binding, envelope, attempt } = delivery;
+  const outcome = REPORTED_OUTCOMES[decideOutcome(error, attempt, options.maxAttempts)];
+  const receiver = binding.receiver as unknown as Receiver<never>;
+  const event = { signal: binding.signal, receiver, receiverName: binding.name, durationMs, error, outcome, attempt, messageId: envelope.id };
+  notifyObserver(observer, event, options.logger, binding.signal.name, 'onReceiverSettled');
+  return error;
+}
+
+/**
  * Gives up on a message whose earlier `deliveries` never finished, as when it crashes the
  * consumer each time: logs it and returns the error to dead-letter it with, unrun.
  */
@@ -59,6 +82,9 @@ export function giveUpUnfinished(logger: SignalLogger, delivery: Delivery, deliv
 
 /** What to do with a message after a delivery. */
 export type DeliveryOutcome = 'ack' | 'retry' | 'dead-letter';
+
+/** What an observer is told for each {@link DeliveryOutcome}. */
+const REPORTED_OUTCOMES: Readonly<Record<DeliveryOutcome, ReceiverOutcome>> = { ack: 'success', retry: 'retry', 'dead-letter': 'dead-lettered' };
 
 /** Ack on success; retry a failure until `maxAttempts` deliveries; then dead-letter it. */
 export function decideOutcome(error: Error | undefined, attempt: number, maxAttempts: number): DeliveryOutcome {

@@ -4,7 +4,7 @@ import { describeThrown, errorLogFields } from '../error-fields.js';
 import { decodeEnvelope, type SignalEnvelope } from './envelope.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
-import { decideOutcome, giveUpUnfinished, invokeReceiver, toDeadLetter, type Delivery } from './receiver-invoker.js';
+import { decideOutcome, giveUpUnfinished, invokeObserved, invokeReceiver, toDeadLetter, type Delivery } from './receiver-invoker.js';
 import { retryDelayMs, type AbortableDelays } from './timing.js';
 
 /** One stream entry as XREADGROUP and XAUTOCLAIM return it. */
@@ -95,10 +95,10 @@ export class RedisDelivery {
    * dead-lettered, so deliveries beyond it never finished, and the message is not run again.
    */
   async #run(delivery: Delivery): Promise<Error | undefined> {
-    if (delivery.attempt <= this.options.maxAttempts) {
-      return invokeReceiver(delivery, this.options.runInContext, this.options.logger);
-    }
-    return giveUpUnfinished(this.options.logger, delivery, delivery.attempt - 1);
+    const { maxAttempts, onReceiverSettled, runInContext, logger } = this.options;
+    if (delivery.attempt > maxAttempts) return giveUpUnfinished(logger, delivery, delivery.attempt - 1);
+    if (onReceiverSettled !== undefined) return invokeObserved(delivery, this.options, onReceiverSettled);
+    return invokeReceiver(delivery, runInContext, logger);
   }
 
   /** Re-claims the entry for this consumer, resetting its idle time, so no one reclaims it mid-retry. */

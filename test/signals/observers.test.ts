@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { InProcessBackend, Signal, SignalTransaction, resetBackend, setBackend, type ReceiverSettledEvent, type SentEvent } from '../../src/signals/index.js';
+import { createMemoryLogger, type LogEntry } from '../support/memory-logger.js';
+
+describe('InProcessBackend observers (onSent, onReceiverSettled)', () => {
+  let signal: Signal<number>;
+  let entries: LogEntry[];
+  let logger: ReturnType<typeof createMemoryLogger>['logger'];
+
+  beforeEach(() => {
+    ({ logger, entries } = createMemoryLogger());
+    signal = new Signal<number>('order.paid');
+  });
+
+  afterEach(() => resetBackend());
+
+  describe('onSent', () => {
+    it('when a signal is sent, then the observer is told its name once per send, receivers or not', async () => {
+      const sent: SentEvent[] = [];
+      setBackend(new InProcessBackend({ logger, onSent: (event) => sent.push(event) }));
+      await signal.send(1);
+      signal.connect(() => undefined);
+      await signal.send(2);
+      expect(sent).to.deep.equal([
+        { signalName: 'order.paid', messageId: undefined, error: undefined },
+        { signalName: 'order.paid', messageId: undefined, error: undefined },
+      ]);
+    });
+
+    it('when sends are made in transactions, then the observer is told after the commit, and not for a rollback', async () => {
+      const sent: SentEvent[] = [];
+      setBackend(new InProcessBackend({ logger, onSent: (event) => sent.push(event) }));
+      const committed = new SignalTransaction({});
+      await committed.run(() => signal.send(1));
+      expect(sent).to.deep.equal([]);
+      await committed.committed();
+      const rolledBack = new SignalTransaction({});
+      await rolledBack.run(() => signal.send(2));
+      rolledBack.rolledBack();
+      expect(sent.map((event) => event.signalName)).to.deep.equal(['order.paid']);
+    });
+
+    it('when the observer throws, then the receivers still run and the failure is logged under onSent', async () => {
+      const received: number[] = [];
+      setBackend(
+        new InProcessBackend({
+          logger,
+          onSent: () => {
+            throw new Error('metrics down');
+          },
+        }),
+      );
+      signal.connect((n) => void received.push(n));
+      expect(await signal.send(7)).to.deep.equal([]);
+      expect(received).to.deep.equal([7]);
+      expect(entries).to.have.length(1);
+      expect(entries[0]).to.include({ signal: 'order.paid', receiver: 'onSent', message: "Receiver onSent of signal 'order.paid' failed: metrics down" });
+    });
+  });
+
+  describe('onReceiverSettled', () => {
+    it('when one receiver succeeds and one fails, then the outcomes are success and failure, with no attempt or message id', async () => {
+      const events: ReceiverSettledEvent[] = [];
+      setBackend(new InProcessBackend({ logger, onReceiverSettled: (event) => events.push(event) }));
+      signal.connect(function reserveStock() {});
+      signal.connect(function chargeCard() {
+        throw new Error('card declined');
+      });
+      await signal.send(1);
+      expect(events.map(({ receiverName, outcome, attempt, messageId }) => ({ receiverName, outcome, attempt, messageId }))).to.deep.equal([
+        { receiverName: 'reserveStock', outcome: 'success', attempt: undefined, messageId: undefined },
+        { receiverName: 'chargeCard', outcome: 'failure', attempt: undefined, messageId: undefined },
+      ]);
+    });
+  });
+});
