@@ -86,6 +86,11 @@ export class KyselyOutboxStore<DB> implements OutboxStore {
     return created === null || created === undefined ? undefined : Math.max(Date.now() - Number(created), 0);
   }
 
+  async pendingCount(): Promise<number> {
+    const { rows } = await sql<{ pending: number | string }>`select count(*) as pending from ${TABLE}`.execute(this.#db);
+    return Number(rows[0]?.pending ?? 0);
+  }
+
   async #relayClaimed(limit: number, publish: (messages: OutboxMessage[]) => Promise<void>): Promise<number> {
     const now = Date.now();
     await sql`update ${TABLE} set owner = ${this.#owner}, claimed = ${now + SQLITE_CLAIM_MS} where seq in (

@@ -89,6 +89,11 @@ export class OutboxRelay {
     return this.#store.oldestAgeMs();
   }
 
+  /** How many messages wait in the outbox. */
+  pendingCount(): Promise<number> {
+    return this.#store.pendingCount();
+  }
+
   /** Stops for good after the batch in hand; what is left stays in the outbox for the next process. */
   async stop(): Promise<void> {
     this.#stopped = true;

@@ -30,4 +30,6 @@ export interface OutboxStore {
   relay(limit: number, publish: (messages: OutboxMessage[]) => Promise<void>): Promise<number>;
   /** How long the oldest message has waited, in ms; `undefined` when the outbox is empty. */
   oldestAgeMs(): Promise<number | undefined>;
+  /** How many messages wait to be published (claimed by a relay or not); for metrics. */
+  pendingCount(): Promise<number>;
 }

@@ -35,6 +35,20 @@ describeOnEachDatabase('KyselyOutboxStore', (connection) => {
     expect(await store().oldestAgeMs()).to.be.a('number').that.is.at.least(0);
   });
 
+  it('when messages wait, then pendingCount() counts them, claimed or not, and 0 once they are relayed', async () => {
+    expect(await store().pendingCount()).to.equal(0);
+    await writeAll([1, 2, 3].map(message));
+    expect(await store().pendingCount()).to.equal(3);
+    let duringPublish = -1;
+    await store().relay(2, async () => {
+      duringPublish = await store().pendingCount();
+    });
+    expect(duringPublish).to.equal(3);
+    expect(await store().pendingCount()).to.equal(1);
+    await store().relay(10, () => Promise.resolve());
+    expect(await store().pendingCount()).to.equal(0);
+  });
+
   it('when the writing transaction rolls back, then no row remains', async () => {
     const failing = inTransaction(connection().db, async (trx) => {
       await store().write(trx, message(1));

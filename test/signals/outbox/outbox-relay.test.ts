@@ -23,6 +23,10 @@ class MemoryOutbox implements OutboxStore {
   oldestAgeMs(): Promise<number | undefined> {
     return Promise.resolve(this.rows.length === 0 ? undefined : this.oldestAge);
   }
+
+  pendingCount(): Promise<number> {
+    return Promise.resolve(this.rows.length);
+  }
 }
 
 const message = (n: number): OutboxMessage => ({ id: `m${n}`, signal: 's', json: '{}' });
