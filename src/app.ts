@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { registerListeners, type ListenerDeps } from './listeners/index.js';
 import type { Logger } from './logger.js';
+import type { SignalMetrics } from './metrics.js';
 import { accessLog } from './middleware/access-log.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { jsonBody } from './middleware/json-body.js';
@@ -11,6 +12,7 @@ import { auditEventsRouter } from './routes/audit-events.routes.js';
 import { devMailboxRouter } from './routes/dev-mailbox.routes.js';
 import { devResetRouter } from './routes/dev-reset.routes.js';
 import { healthRouter } from './routes/health.routes.js';
+import { metricsRouter } from './routes/metrics.routes.js';
 import { openApiRouter } from './routes/openapi.routes.js';
 import { ordersRouter } from './routes/orders.routes.js';
 import { productsRouter } from './routes/products.routes.js';
@@ -34,6 +36,8 @@ export interface AppDeps extends ListenerDeps {
   readonly devReset?: DevResetService;
   /** For `GET /ready`: true when the database answers. */
   readonly isReady: () => Promise<boolean>;
+  /** Served at `GET /metrics`. */
+  readonly metrics: SignalMetrics;
 }
 
 /** The Express app, plus the disposer of the listeners it connected. */
@@ -53,6 +57,7 @@ export function createApp(deps: AppDeps): App {
   app.use(accessLog(deps.logger));
   app.use(jsonBody(JSON_BODY_LIMIT));
   app.use(healthRouter(deps.isReady));
+  app.use(metricsRouter(deps.metrics));
   app.use('/users', usersRouter(deps.users));
   app.use('/orders', ordersRouter(deps.orders));
   app.use('/products', productsRouter(deps.products));

@@ -57,6 +57,8 @@ export interface AppConfig {
   readonly receiverTimeoutMs: number;
   /** Where mail goes; unset: nowhere, with a copy in the development mailbox. */
   readonly smtpUrl: string | undefined;
+  /** The worker serves `GET /metrics` on this port (at `host`); unset: it does not listen. */
+  readonly metricsPort: number | undefined;
 }
 
 /**
@@ -108,6 +110,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
   RECEIVER_TIMEOUT_MS: positiveMs.default(5000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 /** The environment variables {@link loadConfig} reads, in the order `.env.example` lists them. */
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     receiverTimeoutMs: e.RECEIVER_TIMEOUT_MS,
     smtpUrl: e.SMTP_URL,
+    metricsPort: e.METRICS_PORT,
   };
 }
 

@@ -2,6 +2,7 @@ import type { AppDeps } from './app.js';
 import type { AppConfig } from './config.js';
 import { connectDatabase, isDatabaseReady, type DatabaseConnection, type PostgresOptions } from './db/connection.js';
 import { createLogger, type Logger } from './logger.js';
+import { SignalMetrics } from './metrics.js';
 import { AuditRepository } from './repositories/audit.repository.js';
 import { HandledMessageRepository } from './repositories/handled-message.repository.js';
 import { OrderRepository } from './repositories/order.repository.js';
@@ -66,6 +67,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions = {}
     audit: new AuditService({ audit: new AuditRepository(db), handled }),
     handled,
     isReady: () => isDatabaseReady(db),
+    metrics: new SignalMetrics({ system: config.signalsBackend, logger }),
     close: () => db.destroy(),
   };
 }

@@ -3,6 +3,7 @@ import { auditEventsPaths } from './routes/audit-events.routes.js';
 import { devMailboxPaths } from './routes/dev-mailbox.routes.js';
 import { devResetPaths } from './routes/dev-reset.routes.js';
 import { healthPaths } from './routes/health.routes.js';
+import { metricsPaths } from './routes/metrics.routes.js';
 import { methodNotAllowedResponse } from './routes/openapi-parts.js';
 import { openApiPaths } from './routes/openapi.routes.js';
 import { ordersPaths } from './routes/orders.routes.js';
@@ -46,6 +47,7 @@ export function documentedPaths({ devMailbox }: OpenApiOptions): ZodOpenApiPaths
     ...productsPaths,
     ...auditEventsPaths,
     ...healthPaths,
+    ...metricsPaths,
     ...(devMailbox ? { ...devMailboxPaths, ...devResetPaths } : {}),
     ...openApiPaths,
   };

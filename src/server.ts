@@ -16,8 +16,11 @@ async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig();
   const container = buildContainer(config);
-  const backend = createSignalBackend(config, container.logger, container.outbox);
+  const { metrics } = container;
+  const backend = createSignalBackend(config, container.logger, container.outbox, metrics.observers);
   setBackend(backend);
+  metrics.watch(backend);
+  metrics.collectProcessMetrics();
   await migrateToLatest(container.connection);
   if (backend instanceof BrokerBackend) backend.startOutboxRelay();
   const app = createApp(container);

@@ -10,19 +10,31 @@ import {
   type BrokerBackendOptions,
   type RunInContext,
 } from './signals/brokers/index.js';
-import { InProcessBackend, type BaseSignalBackend } from './signals/index.js';
+import { InProcessBackend, type BaseSignalBackend, type ReceiverSettledObserver, type SentObserver } from './signals/index.js';
+
+/** What a backend tells about each send and each receiver's run, for metrics (`SignalMetrics.observers`). */
+export interface BackendObservers {
+  readonly onSent?: SentObserver;
+  readonly onReceiverSettled?: ReceiverSettledObserver;
+}
 
 /**
  * The signal backend `SIGNALS_BACKEND` names, for the web process. A broker backend built
  * here only sends: its receivers are registered but run in workers ({@link createWorkerBackend}).
  * With `outbox`, a broker backend writes the signals sent inside a transaction to it, and
- * relays them to the broker after the commit.
+ * relays them to the broker after the commit. `observers` are told of every send and every
+ * receiver's run.
  */
-export function createSignalBackend(config: AppConfig, logger: Logger, outbox?: OutboxStore): BaseSignalBackend {
+export function createSignalBackend(
+  config: AppConfig,
+  logger: Logger,
+  outbox?: OutboxStore,
+  observers: BackendObservers = {},
+): BaseSignalBackend {
   if (config.signalsBackend === 'memory') {
-    return new InProcessBackend({ logger, receiverTimeoutMs: config.receiverTimeoutMs });
+    return new InProcessBackend({ logger, receiverTimeoutMs: config.receiverTimeoutMs, ...observers });
   }
-  return createBrokerBackend(config, logger, false, outbox);
+  return createBrokerBackend(config, logger, false, outbox, observers);
 }
 
 /**
@@ -31,18 +43,30 @@ export function createSignalBackend(config: AppConfig, logger: Logger, outbox?: 
  * @throws ConfigError with `SIGNALS_BACKEND=memory`: there is no broker to consume from, the
  *   receivers run in the web process.
  */
-export function createWorkerBackend(config: AppConfig, logger: Logger, outbox?: OutboxStore): BrokerBackend {
+export function createWorkerBackend(
+  config: AppConfig,
+  logger: Logger,
+  outbox?: OutboxStore,
+  observers: BackendObservers = {},
+): BrokerBackend {
   if (config.signalsBackend === 'memory') {
     throw new ConfigError(
       "Invalid configuration: SIGNALS_BACKEND: a worker needs 'redis' or 'rabbitmq'; with 'memory' the receivers run in the web process",
     );
   }
-  return createBrokerBackend(config, logger, true, outbox);
+  return createBrokerBackend(config, logger, true, outbox, observers);
 }
 
-function createBrokerBackend(config: AppConfig, logger: Logger, consume: boolean, outbox: OutboxStore | undefined): BrokerBackend {
+function createBrokerBackend(
+  config: AppConfig,
+  logger: Logger,
+  consume: boolean,
+  outbox: OutboxStore | undefined,
+  observers: BackendObservers,
+): BrokerBackend {
   const { broker } = config;
   const options: BrokerBackendOptions = {
+    ...observers,
     consume,
     logger,
     prefix: broker.prefix,

@@ -1,8 +1,12 @@
-import { loadConfig, loadEnvFile } from './config.js';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, loadEnvFile, type AppConfig } from './config.js';
 import { buildContainer } from './container.js';
 import { migrateToLatest } from './db/migrate.js';
 import { registerListeners } from './listeners/index.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetricsApp } from './metrics-app.js';
+import type { SignalMetrics } from './metrics.js';
 import { exitGracefullyOnSignals, runMain } from './shutdown.js';
 import { createWorkerBackend, describeSignalBackend } from './signal-backend.js';
 import { setBackend } from './signals/index.js';
@@ -16,13 +20,17 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   // Connects nothing yet; with SIGNALS_BACKEND=memory the backend refuses before any I/O.
   const container = buildContainer(config, { logger });
-  const backend = createWorkerBackend(config, logger, container.outbox);
+  const { metrics } = container;
+  const backend = createWorkerBackend(config, logger, container.outbox, metrics.observers);
+  metrics.watch(backend);
+  metrics.collectProcessMetrics();
   await migrateToLatest(container.connection);
   setBackend(backend);
   registerListeners(container);
   await backend.whenConsuming();
   // Receivers may send signals of their own: their outbox rows are relayed from here too.
   backend.startOutboxRelay();
+  const metricsServer = await serveMetrics(metrics, config, logger);
   const signals = describeSignalBackend(config);
   logger.info(`Worker consuming signals on ${signals}`, { backend: config.signalsBackend, signals });
   exitGracefullyOnSignals({
@@ -33,8 +41,20 @@ async function main(): Promise<void> {
     shutdown: async () => {
       await backend.close();
       await container.close();
+      await new Promise((resolve) => (metricsServer === undefined ? resolve(undefined) : metricsServer.close(resolve)));
     },
   });
+}
+
+/** With `METRICS_PORT`, listens for `GET /metrics` there (at `HOST`) and logs where. */
+async function serveMetrics(metrics: SignalMetrics, config: AppConfig, logger: Logger): Promise<Server | undefined> {
+  if (config.metricsPort === undefined) return undefined;
+  const server = createMetricsApp(metrics, logger).listen(config.metricsPort, config.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  logger.info(`Metrics on http://${host}:${port}/metrics`, { address, port });
+  return server;
 }
 
 runMain(main);

@@ -6,6 +6,7 @@ import { rabbitBroker, redisBroker, type TestBroker } from './signals/brokers/su
 import { requireServer } from './signals/brokers/support/services.js';
 import { uniquePrefix, waitFor } from './signals/brokers/support/waiting.js';
 import { startAppProcess, type AppProcess } from './support/app-process.js';
+import { sampleValue } from './support/prometheus.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 interface AuditEvent {
@@ -139,6 +140,38 @@ function describeAcrossProcesses(broker: TestBroker): void {
       expect(mailLine).to.include({ subject: 'Welcome, Ada', requestId });
       await waitFor('the audit row written by the worker', async () => (await auditSignals(url, id)).includes('user.created'));
       expect(await auditSignals(url, id)).to.deep.equal(['user.created']);
+    });
+
+    it('when METRICS_PORT is set, then the worker answers GET /metrics with the deliveries it ran, and still exits 0 on SIGTERM', async () => {
+      const worker = await startWorker({ METRICS_PORT: '0' });
+      const metricsUrl = /(http:\/\/[^";]+\/metrics)/.exec(await worker.waitForLine(/Metrics on http/))?.[1] ?? '';
+      const { url } = await startWeb();
+      const id = await createUser(url, 'ada@example.com');
+      await waitFor('the audit row', async () => (await auditSignals(url, id)).includes('user.created'), 10_000);
+      await worker.waitForLine(/Mail sent to ada@example\.com/);
+
+      const scrape = await fetch(metricsUrl);
+      expect(scrape.status).to.equal(200);
+      expect(scrape.headers.get('content-type')).to.equal('text/plain; version=0.0.4; charset=utf-8');
+      const text = await scrape.text();
+      const destination = { messaging_system: broker.name, messaging_destination_name: 'user.created' };
+      for (const receiver of ['sendWelcomeEmail', 'auditUserCreated']) {
+        const labels = { ...destination, messaging_operation_name: 'process', receiver, outcome: 'success' };
+        expect(sampleValue(text, 'messaging_client_consumed_messages_total', labels), receiver).to.equal(1);
+      }
+      expect(sampleValue(text, 'messaging_dead_letter_messages', { messaging_system: broker.name })).to.equal(0);
+      expect(sampleValue(text, 'process_cpu_seconds_total')).to.be.a('number');
+      expect((await fetch(metricsUrl.replace('/metrics', '/users'))).status).to.equal(404);
+
+      // Either process's relay may publish the outbox row: between them, it was sent once.
+      const web = await (await fetch(`${url}/metrics`)).text();
+      const sent = { ...destination, messaging_operation_name: 'send' };
+      const sentBy = (scraped: string): number => sampleValue(scraped, 'messaging_client_sent_messages_total', sent) ?? 0;
+      expect(sentBy(web) + sentBy(text)).to.equal(1);
+      expect(sampleValue(web, 'messaging_outbox_pending_messages', { messaging_system: broker.name })).to.equal(0);
+
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).to.equal(0);
     });
 
     it('when the idle worker gets SIGTERM, then it logs it and exits 0; the web process has no dev mailbox', async () => {

@@ -27,15 +27,17 @@ export interface TestAppOptions {
 
 /**
  * The real app over a fresh, migrated database (in-memory SQLite unless told otherwise), on a
- * fresh in-process backend whose receiver failures land in `logs`.
+ * fresh in-process backend whose receiver failures land in `logs` and whose sends and receivers
+ * are counted at `GET /metrics`.
  */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const { env = {}, database = await sqliteTarget.create() } = options;
   const logs = new MemoryTransport();
   const logger = createLogger({ level: 'debug', transports: [logs] });
   const config = { ...loadConfig({ DATABASE_URL: 'sqlite::memory:', NODE_ENV: 'test', ...env }), database: database.config };
-  setBackend(new InProcessBackend({ logger, receiverTimeoutMs: config.receiverTimeoutMs }));
   const container = buildContainer(config, { logger, postgres: database.postgres });
+  // As the web process builds it on the memory backend, with the metrics' observers.
+  setBackend(new InProcessBackend({ logger, receiverTimeoutMs: config.receiverTimeoutMs, ...container.metrics.observers }));
   await migrateToLatest(container.connection);
   const app = createApp(container);
   let listening: Promise<Server> | undefined;

@@ -8,3 +8,4 @@ export { PublishError, ReceiverNamingError, UnportablePayloadError } from './err
 export { RabbitMQBackend, type RabbitMQBackendOptions } from './rabbitmq-backend.js';
 export type { RabbitQueueType } from './rabbitmq-topology.js';
 export { redeliver, type Redelivery } from './redeliver.js';
+export { ThrottledWarnings } from './throttled-warnings.js';
