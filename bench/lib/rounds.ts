@@ -78,3 +78,13 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 function mapValues<K, V, W>(map: Map<K, V>, fn: (value: V) => W): Map<K, W> {
   return new Map([...map].map(([key, value]) => [key, fn(value)]));
 }
+
+/**
+ * The order of the contenders in round `round` when each round runs them one after another:
+ * A-B-C in even rounds and C-B-A in odd ones, so that over an even number of rounds every
+ * contender runs as often early as late (a slow spell of the shared machine, or the garbage
+ * of the one before, lands on none of them more than on the others).
+ */
+export function interleavedOrder<T>(items: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...items] : [...items].reverse();
+}

@@ -14,6 +14,19 @@ export function median(values: readonly number[]): number {
   return ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
 }
 
+/** The value below which `fraction` of `sorted` (ascending) lies, nearest rank; NaN when empty. */
+export function percentile(sorted: ArrayLike<number>, fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * fraction) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+/** The median and the range of `values`: `12.3 (11.0–14.1)`, each through `format`. */
+export function formatMedianRange(values: readonly number[], format: (value: number) => string): string {
+  if (values.length === 0) return 'n/a';
+  return `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
+}
+
 /** `value / reference`, as a string such as `1.12×`. */
 export function formatRatio(value: number, reference: number): string {
   return `${(value / reference).toFixed(2)}×`;
