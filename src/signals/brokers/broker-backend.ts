@@ -29,6 +29,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   readonly #declared = new WeakSet<ReceiverBinding>();
   /** Connected bindings not yet in {@link #declared}: while 0, a send skips the declaration step. */
   #undeclared = 0;
+  #declaring: Promise<void> | undefined;
   #closed = false;
   readonly #deadlines = new Deadlines();
   readonly #sendTimeoutMessage: string;
@@ -212,7 +213,13 @@ export abstract class BrokerBackend extends BaseSignalBackend {
    *
    * @throws the broker's error; nothing is published until it succeeds.
    */
-  async declareReceivers(): Promise<void> {
+  declareReceivers(): Promise<void> {
+    // Sends that start together share one round of declarations.
+    this.#declaring ??= this.#declarePending().finally(() => (this.#declaring = undefined));
+    return this.#declaring;
+  }
+
+  async #declarePending(): Promise<void> {
     const pending = this.#receivers.all().filter((binding) => !this.#declared.has(binding));
     if (pending.length === 0) return;
     await Promise.all(pending.map((binding) => this.declareReceiver(binding)));
@@ -228,7 +235,7 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   /** Creates the queue or group `binding` reads from, if it does not exist; idempotent. */
   protected abstract declareReceiver(binding: ReceiverBinding): Promise<void>;
   /** Publishes one envelope (`json`); resolves when the broker has accepted it, within `timeoutMs`. */
-  protected abstract publish(message: PublishedMessage, json: string, timeoutMs: number): Promise<void>;
+  protected abstract publish(message: PublishedMessage, json: string, timeoutMs: number): Promise<unknown>;
   /**
    * Starts consuming for `binding`; must not throw (connection trouble is retried and logged).
    *
@@ -262,7 +269,8 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     }
     const timeoutMs = this.options.sendTimeoutMs;
     try {
-      await this.#deadlines.race(this.#declareThenPublish(envelope, timeoutMs), timeoutMs, this.#sendTimeoutMessage);
+      const publishing = this.#undeclared === 0 ? this.publish(envelope, envelope.json, timeoutMs) : this.#declareThenPublish(envelope, timeoutMs);
+      await this.#deadlines.race(publishing, timeoutMs, this.#sendTimeoutMessage);
       return this.#sent(signal.name, envelope.id, undefined);
     } catch (error) {
       return this.#sent(signal.name, envelope.id, asPublishError(signal.name, error));
@@ -279,11 +287,11 @@ export abstract class BrokerBackend extends BaseSignalBackend {
       if (this.options.onSent !== undefined) for (const stored of messages) this.#sent(stored.signal, stored.id, asPublishError(stored.signal, error));
       throw error;
     }
-    await Promise.all(messages.map((stored) => this.#publishStoredOne(stored, withTimeout(this.publish(stored, stored.json, timeoutMs), timeoutMs, message))));
+    await Promise.all(messages.map((stored) => this.#publishStoredOne(stored, this.#deadlines.race(this.publish(stored, stored.json, timeoutMs), timeoutMs, message))));
   }
 
   /** `publishing`, and with an `onSent` observer, the observer told how it went. */
-  #publishStoredOne(stored: OutboxMessage, publishing: Promise<void>): Promise<void> {
+  #publishStoredOne(stored: OutboxMessage, publishing: Promise<unknown>): Promise<unknown> {
     if (this.options.onSent === undefined) return publishing;
     return publishing.then(
       () => void this.#sent(stored.signal, stored.id, undefined),

@@ -43,6 +43,7 @@ export class RabbitMQBackend extends BrokerBackend {
   readonly #returned = new Set<string>();
   #connection: Connection | undefined;
   #publisher: Publisher | undefined;
+  #turn: Promise<void> | undefined;
 
   /** Connects nothing yet: the first send or the first consumer opens the connection. */
   constructor(options: RabbitMQBackendOptions = {}) {
@@ -100,12 +101,13 @@ export class RabbitMQBackend extends BrokerBackend {
 
   protected override async publish(envelope: PublishedMessage, json: string): Promise<void> {
     const publisher = this.#sendPublisher();
-    const target = { exchange: this.#topology.exchange, routingKey: envelope.signal, mandatory: true, durable: true };
+    const properties = { exchange: this.#topology.exchange, routingKey: envelope.signal, mandatory: true, durable: true, messageId: envelope.id, contentType: 'application/json' };
     try {
-      await publisher.send({ ...target, messageId: envelope.id, contentType: 'application/json' }, Buffer.from(json));
+      await publisher.send(properties, Buffer.from(json));
       // The broker acks an unroutable message right after returning it, and the client emits
-      // the return on setImmediate: one more turn lets it land before we look.
-      await new Promise((resolve) => setImmediate(resolve));
+      // the return on setImmediate: one more turn lets it land before we look. The sends
+      // confirmed in one tick share that turn.
+      await this.#nextTurn();
       if (this.#returned.has(envelope.id)) {
         throw new PublishError(envelope.signal, 'no queue is bound for it (no receiver has ever consumed it): the broker returned it');
       }
@@ -157,6 +159,16 @@ export class RabbitMQBackend extends BrokerBackend {
     // broker was unreachable): there is nothing left to close, and closing must not fail for it.
     await this.#publisher?.close().catch(() => undefined);
     await this.#connection?.close();
+  }
+
+  #nextTurn(): Promise<void> {
+    this.#turn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.#turn = undefined;
+        resolve();
+      }),
+    );
+    return this.#turn;
   }
 
   #sendPublisher(): Publisher {

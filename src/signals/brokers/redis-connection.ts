@@ -80,6 +80,7 @@ export class RedisCommandConnection {
   readonly #name: string;
   #opening: Promise<RedisClient> | undefined;
   #watchdog: NodeJS.Timeout | undefined;
+  #ready: RedisClient | undefined;
   #closed = false;
 
   constructor(options: RedisConnectionOptions, name: string) {
@@ -93,11 +94,20 @@ export class RedisCommandConnection {
     return (this.#opening ??= this.#open());
   }
 
+  /** The client when it is open and ready, without a promise; `undefined` otherwise (then use {@link client}). */
+  ready(): RedisClient | undefined {
+    const client = this.#ready;
+    return client !== undefined && client.isReady && !this.#closed ? client : undefined;
+  }
+
   #open(): Promise<RedisClient> {
     // Opened outside the caller's request: the connection outlives it (see runDetached).
     const opening = runDetached(() => openRedisClient(this.#options, { name: this.#name, reconnect: true }));
     opening.then(
-      (client) => this.#watch(client, opening),
+      (client) => {
+        this.#ready = client;
+        this.#watch(client, opening);
+      },
       () => {
         if (this.#opening === opening) this.#opening = undefined;
       },
@@ -121,6 +131,7 @@ export class RedisCommandConnection {
         () => {
           clearInterval(watchdog);
           if (this.#opening === opening) this.#opening = undefined;
+          if (this.#ready === client) this.#ready = undefined;
           this.#options.warnings.warn(this.#name, `Redis connection ${this.#name} did not answer a PING within ${HUNG_AFTER_MS} ms; reconnecting`, {
             connection: this.#name,
           });

@@ -94,9 +94,9 @@ export class RedisDelivery {
    * Runs the receiver, unless the count is past `maxAttempts`: a failed last attempt is
    * dead-lettered, so deliveries beyond it never finished, and the message is not run again.
    */
-  async #run(delivery: Delivery): Promise<Error | undefined> {
+  #run(delivery: Delivery): Promise<Error | undefined> {
     const { maxAttempts, onReceiverSettled, runInContext, logger } = this.options;
-    if (delivery.attempt > maxAttempts) return giveUpUnfinished(logger, delivery, delivery.attempt - 1);
+    if (delivery.attempt > maxAttempts) return Promise.resolve(giveUpUnfinished(logger, delivery, delivery.attempt - 1));
     if (onReceiverSettled !== undefined) return invokeObserved(delivery, this.options, onReceiverSettled);
     return invokeReceiver(delivery, runInContext, logger);
   }

@@ -60,6 +60,8 @@ export class RedisStreamConsumer {
   #lastReclaim = 0;
   #lastTrim = 0;
   #reclaimCursor = '0-0';
+  /** Resolves the loop's wait when it found every place taken. */
+  #wakeOnFreePlace: (() => void) | undefined;
   /** A warning was logged since the last successful read. */
   #troubled = false;
 
@@ -104,13 +106,14 @@ export class RedisStreamConsumer {
       try {
         reader ??= await this.#openReader();
         this.#markReady();
-        const commands = await this.commands.client();
+        const commands = this.commands.ready() ?? (await this.commands.client());
         if (this.#inFlight.size >= this.timing.batchSize) {
-          await Promise.race(this.#inFlight.values());
+          await new Promise<void>((resolve) => (this.#wakeOnFreePlace = resolve));
           continue;
         }
-        await this.#reclaimIfDue(commands);
-        await this.#trimIfDue(commands);
+        const now = Date.now();
+        if (now - this.#lastReclaim >= this.timing.reclaimIntervalMs) await this.#reclaim(commands);
+        if (now - this.#lastTrim >= this.timing.trimIntervalMs) await this.#trim(commands);
         this.#dispatch(commands, await this.#read(reader), true);
         if (this.#troubled) {
           this.#troubled = false;
@@ -136,9 +139,17 @@ export class RedisStreamConsumer {
     for (const entry of entries) {
       // XAUTOCLAIM can hand back an entry this consumer is still working on.
       if (this.#inFlight.has(entry.id)) continue;
-      const handling = this.#delivery.handle(commands, entry, fresh).finally(() => this.#inFlight.delete(entry.id));
+      const handling = this.#delivery.handle(commands, entry, fresh).finally(() => this.#settled(entry.id));
       this.#inFlight.set(entry.id, handling);
     }
+  }
+
+  /** An entry is done: its place is free, and a loop waiting for one goes on. */
+  #settled(id: string): void {
+    this.#inFlight.delete(id);
+    const wake = this.#wakeOnFreePlace;
+    this.#wakeOnFreePlace = undefined;
+    wake?.();
   }
 
   get #freePlaces(): number {
@@ -163,8 +174,7 @@ export class RedisStreamConsumer {
     return toEntries(reply);
   }
 
-  async #reclaimIfDue(commands: RedisClient): Promise<void> {
-    if (Date.now() - this.#lastReclaim < this.timing.reclaimIntervalMs) return;
+  async #reclaim(commands: RedisClient): Promise<void> {
     this.#lastReclaim = Date.now();
     const { stream, group, consumer } = this.identity;
     const { claimIdleMs } = this.timing;
@@ -188,8 +198,7 @@ export class RedisStreamConsumer {
     }
   }
 
-  async #trimIfDue(commands: RedisClient): Promise<void> {
-    if (Date.now() - this.#lastTrim < this.timing.trimIntervalMs) return;
+  async #trim(commands: RedisClient): Promise<void> {
     this.#lastTrim = Date.now();
     try {
       await trimAcknowledged(commands, this.identity.stream);
@@ -220,10 +229,14 @@ interface RawEntry {
 }
 
 function toEntries(reply: unknown): StreamEntry[] {
-  if (!Array.isArray(reply)) return [];
-  return (reply as { messages?: unknown }[]).flatMap((stream) =>
-    Array.isArray(stream.messages) ? (stream.messages as (RawEntry | null)[]).filter((entry) => entry !== null).map(toEntry) : [],
-  );
+  const entries: StreamEntry[] = [];
+  if (!Array.isArray(reply)) return entries;
+  // A loop rather than flatMap/filter/map: this runs for every read.
+  for (const stream of reply as { messages?: unknown }[]) {
+    if (!Array.isArray(stream.messages)) continue;
+    for (const raw of stream.messages as (RawEntry | null)[]) if (raw !== null) entries.push(toEntry(raw));
+  }
+  return entries;
 }
 
 function toEntry(raw: RawEntry): StreamEntry {

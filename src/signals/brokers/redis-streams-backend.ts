@@ -4,7 +4,7 @@ import { BrokerBackend, type PublishedMessage, type ReceiverBacklog } from './br
 import { assertDuration } from '../duration.js';
 import { assertPositiveInteger, type BrokerBackendOptions } from './broker-options.js';
 import type { ReceiverBinding } from './broker-receivers.js';
-import { RedisCommandConnection, type RedisConnectionOptions } from './redis-connection.js';
+import { RedisCommandConnection, type RedisClient, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import { createConsumerGroup, RedisStreamConsumer, type RedisConsumerTiming, type StreamStart } from './redis-stream-consumer.js';
 
@@ -120,14 +120,18 @@ export class RedisStreamsBackend extends BrokerBackend {
    * no timer per command: a command still queued when Redis hangs is dropped with the
    * connection by its watchdog (within about 6 s), never written later.
    */
-  protected override async publish(envelope: PublishedMessage, json: string): Promise<void> {
-    const client = await this.#commands.client();
-    await client.xAdd(this.#keys.stream(envelope.signal), '*', { envelope: json }, this.#trimOption());
+  protected override publish(envelope: PublishedMessage, json: string): Promise<unknown> {
+    const ready = this.#commands.ready();
+    if (ready !== undefined) return this.#xAdd(ready, envelope.signal, json);
+    return this.#commands.client().then((client) => this.#xAdd(client, envelope.signal, json));
   }
 
-  #trimOption(): { TRIM: { strategy: 'MAXLEN'; strategyModifier: '~'; threshold: number } } | undefined {
-    if (this.#maxStreamLength === undefined) return undefined;
-    return { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.#maxStreamLength } };
+  #xAdd(client: RedisClient, signalName: string, json: string): Promise<unknown> {
+    const stream = this.#keys.stream(signalName);
+    const trim = this.#maxStreamLength;
+    // The raw command: node-redis's XADD helper parses an options object per call.
+    const args = trim === undefined ? ['XADD', stream, '*', 'envelope', json] : ['XADD', stream, 'MAXLEN', '~', String(trim), '*', 'envelope', json];
+    return client.sendCommand(args);
   }
 
   protected override startConsumer(binding: ReceiverBinding): Promise<void> {

@@ -97,7 +97,16 @@ export class Deadlines {
       const pending: PendingDeadline = { expiresAt: performance.now() + ms, expire: () => reject(new Error(message)) };
       this.#pending.add(pending);
       if (this.#timer === undefined) this.#timer = this.#start();
-      work.finally(() => this.#pending.delete(pending)).then(resolve, reject);
+      work.then(
+        (value) => {
+          this.#pending.delete(pending);
+          resolve(value);
+        },
+        (error: Error) => {
+          this.#pending.delete(pending);
+          reject(error);
+        },
+      );
     });
   }
 
