@@ -1,9 +1,15 @@
 // @ts-check
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The benchmarks type-check against their own dependencies (bench/package.json): lint them once
+// `npm run bench:install` has installed those.
+const benchInstalled = existsSync(join(import.meta.dirname, 'bench/node_modules/.package-lock.json'));
+
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'reports/', '.stryker-tmp/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'reports/', '.stryker-tmp/', 'bench/node_modules/', ...(benchInstalled ? [] : ['bench/'])] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
