@@ -30,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'stryker.config.mjs', 'stryker.ignorers.mjs', '.mocharc.cjs'],
+    files: ['eslint.config.js', 'stryker.config.mjs', 'stryker/*.mjs', '.mocharc.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

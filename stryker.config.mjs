@@ -13,7 +13,7 @@ import process from 'node:process';
  */
 
 const scopes = {
-  // openapi-parts.ts only builds the API document (see stryker.ignorers.mjs).
+  // openapi-parts.ts only builds the API document (see stryker/ignorers.mjs).
   app: ['src/services/**/*.ts', 'src/middleware/**/*.ts', 'src/routes/**/*.ts', '!src/routes/openapi-parts.ts', 'src/config.ts'],
   signals: ['src/signals/**/*.ts', '!src/signals/brokers/**', '!src/signals/**/index.ts', '!src/signals/types.ts'],
 };
@@ -43,6 +43,7 @@ const spec = [
   'test/routes/*.test.ts',
   'test/app.test.ts',
   'test/openapi.test.ts',
+  'test/wiring.test.ts',
 ];
 
 // The test runners inherit this environment: keep the database suites on SQLite (a PostgreSQL
@@ -54,9 +55,9 @@ delete process.env.REQUIRE_SERVICES;
 const config = {
   mutate,
   testRunner: 'mocha',
-  mochaOptions: { spec, extension: ['ts'] },
+  mochaOptions: { spec, extension: ['ts'], require: ['./stryker/mocha-hooks.mjs'] },
   testRunnerNodeArgs: ['--import', 'tsx', '--no-warnings=ExperimentalWarning'],
-  appendPlugins: ['./stryker.ignorers.mjs'],
+  appendPlugins: ['./stryker/ignorers.mjs'],
   ignorers: ['api-document'],
   coverageAnalysis: 'perTest',
   // The machine is shared: one test runner at a time.
