@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig, type AppConfig } from '../src/config.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, loadEnvFile, type AppConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createSignalBackend, createWorkerBackend } from '../src/signal-backend.js';
 import { RabbitMQBackend, RedisStreamsBackend } from '../src/signals/brokers/index.js';
@@ -166,6 +169,8 @@ describe('loadConfig()', () => {
     ['SIGNALS_START_FROM', 'beginning', (c) => c.broker.startFrom, 'beginning'],
     ['RECEIVER_TIMEOUT_MS', '1', (c) => c.receiverTimeoutMs, 1],
     ['LOG_FORMAT', 'json', (c) => c.logFormat, 'json'],
+    ['METRICS_PORT', '9464', (c) => c.metricsPort, 9464],
+    ['METRICS_PORT', '0', (c) => c.metricsPort, 0],
   ];
   for (const [variable, value, read, expected] of accepted) {
     it(`when ${variable}=${value.length > 20 ? `${value.slice(0, 20)}…` : value}, then it is accepted as ${JSON.stringify(expected)}`, () => {
@@ -198,6 +203,8 @@ describe('loadConfig()', () => {
     ['DATABASE_CONNECT_TIMEOUT_MS', '1.5'],
     ['RECEIVER_TIMEOUT_MS', '0'],
     ['NODE_ENV', 'staging'],
+    ['METRICS_PORT', '65536'],
+    ['METRICS_PORT', '-1'],
   ];
   for (const [variable, value] of refused) {
     it(`when ${variable}=${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}, then it is refused naming ${variable}`, () => {
@@ -233,6 +240,30 @@ describe('loadConfig()', () => {
     })();
     expect(error).to.be.instanceOf(ConfigError);
     expect(String(error)).to.match(/^ConfigError: Invalid configuration: PORT: /);
+  });
+});
+
+describe('loadEnvFile() without a path', () => {
+  const variable = 'EXPRESS_SIGNALS_TEST_FROM_DOT_ENV';
+  let folder: string;
+  let cwd: string;
+
+  beforeEach(() => {
+    cwd = process.cwd();
+    folder = mkdtempSync(join(tmpdir(), 'express-signals-env-'));
+    process.chdir(folder);
+  });
+
+  afterEach(() => {
+    process.chdir(cwd);
+    rmSync(folder, { recursive: true, force: true });
+    delete process.env[variable];
+  });
+
+  it('when the working directory has a .env, then that file is read', () => {
+    writeFileSync(join(folder, '.env'), `${variable}=from-dot-env\n`);
+    expect(loadEnvFile()).to.equal(true);
+    expect(process.env[variable]).to.equal('from-dot-env');
   });
 });
 

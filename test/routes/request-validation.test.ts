@@ -24,6 +24,7 @@ describe('request validation', () => {
       ['get', '/users/x'],
       ['patch', '/users/x', { name: 'B' }],
       ['delete', '/users/x'],
+      ['post', '/users/x/password', { currentPassword: 'correct horse', newPassword: 'battery staple' }],
       ['get', '/orders/x'],
       ['post', '/orders/x/ship', { trackingNumber: 'TRK-1' }],
       ['post', '/orders/x/cancel'],
@@ -86,6 +87,12 @@ describe('request validation', () => {
     it('when a nested string holds a NUL, then its path goes down to it', async () => {
       const response = await request(t().app).post('/orders').send({ customerEmail, items: [{ sku: 'A\u0000', quantity: 1 }] }).expect(400);
       expect((response.body as ErrorBody).error.details).to.deep.equal([{ path: 'body.items.0.sku', message: 'must not contain NUL characters' }]);
+    });
+
+    it('when the new password is the current one, then the 400 says it must differ, at body.newPassword', async () => {
+      const id = await createAda();
+      const response = await request(t().app).post(`/users/${id}/password`).send({ currentPassword: ada.password, newPassword: ada.password }).expect(400);
+      expect((response.body as ErrorBody).error.details).to.deep.equal([{ path: 'body.newPassword', message: 'must differ from currentPassword' }]);
     });
 
     it('when a PATCH names no field, then the 400 says which fields it may name', async () => {

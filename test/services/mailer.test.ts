@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type nodemailer from 'nodemailer';
 import sinon from 'sinon';
 import { createMemoryLogger } from '../support/memory-logger.js';
-import { DevMailbox, NodemailerMailer, type SentMail } from '../../src/services/mailer.js';
+import { DevMailbox, NodemailerMailer, createSmtpTransport, type SentMail } from '../../src/services/mailer.js';
 
 const mail = (subject: string): SentMail => ({ from: 'Shop <shop@example.com>', to: 'ada@example.com', subject, text: '', sentAt: '' });
 
@@ -86,5 +86,20 @@ describe('NodemailerMailer', () => {
         { level: 'info', message: 'Mail sent to ada@example.com: Welcome, Ada' },
       ]);
     });
+  });
+});
+
+describe('createSmtpTransport()', () => {
+  /** The options nodemailer's SMTP transport was made with. */
+  const optionsOf = (transport: nodemailer.Transporter): Record<string, unknown> =>
+    (transport as unknown as { transporter: { options: Record<string, unknown> } }).transporter.options;
+
+  it('when SMTP_URL names no timeouts, then the server gets 3 s to connect and greet and 5 s per answer', () => {
+    expect(optionsOf(createSmtpTransport('smtp://127.0.0.1:2525'))).to.include({ connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 5000 });
+  });
+
+  it('when SMTP_URL sets a timeout in its query, then that one wins and the others keep their defaults', () => {
+    const options = optionsOf(createSmtpTransport('smtp://127.0.0.1:2525?socketTimeout=20000'));
+    expect(options).to.include({ connectionTimeout: 3000, greetingTimeout: 3000, socketTimeout: 20000 });
   });
 });

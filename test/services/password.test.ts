@@ -23,6 +23,11 @@ describe('password hashing', () => {
       expect(await verifyPassword('wrong horse', stored)).to.be.false;
     });
 
+    it('when the hash names another scheme, then it answers false even if the rest would match', async () => {
+      const stored = await hashPassword('correct horse');
+      expect(await verifyPassword('correct horse', stored.replace(/^scrypt\$/, 'scrypt2$'))).to.be.false;
+    });
+
     it('when the stored key has another length, then it answers false rather than throwing', async () => {
       const salt = randomBytes(16);
       const key = scryptSync('correct horse', salt, 32);
