@@ -1,5 +1,6 @@
 import { DispatchContext } from '../context.js';
 import { toError } from '../errors.js';
+import { isThenable } from '../in-process-backend.js';
 import { logReceiverFailure, type SignalLogger } from '../logger.js';
 import { notifyObserver } from '../observers.js';
 import type { Receiver, ReceiverOutcome, ReceiverSettledObserver } from '../types.js';
@@ -30,7 +31,9 @@ export async function invokeReceiver(
   const { binding, envelope, attempt } = delivery;
   const context = new DispatchContext(binding.signal, envelope.id, attempt);
   try {
-    await runInContext(envelope.context, () => binding.receiver(payloadOf(envelope), context));
+    const result = runInContext(envelope.context, () => binding.receiver(payloadOf(envelope), context));
+    // A sync receiver's result is not awaited: one microtask less per message.
+    if (isThenable(result)) await result;
     return undefined;
   } catch (thrown) {
     const error = toError(thrown, binding.signal.name, binding.name);

@@ -49,8 +49,9 @@ export class RedisDelivery {
    *
    * @param fresh true for an entry read with `>` (never delivered before), false for one
    *   taken over with XAUTOCLAIM.
+   * @param settled called with the entry's id once it is done with, whatever happened.
    */
-  async handle(client: RedisClient, entry: StreamEntry, fresh: boolean): Promise<void> {
+  async handle(client: RedisClient, entry: StreamEntry, fresh: boolean, settled: (id: string) => void): Promise<void> {
     try {
       await this.#handle(client, entry, fresh);
     } catch (error) {
@@ -59,6 +60,8 @@ export class RedisDelivery {
         `Entry ${entry.id} stays pending after a Redis error: ${describeThrown(error)}`,
         { stream: this.identity.stream, group: this.identity.group, ...errorLogFields(error) },
       );
+    } finally {
+      settled(entry.id);
     }
   }
 

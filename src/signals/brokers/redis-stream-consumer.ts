@@ -139,12 +139,14 @@ export class RedisStreamConsumer {
     for (const entry of entries) {
       // XAUTOCLAIM can hand back an entry this consumer is still working on.
       if (this.#inFlight.has(entry.id)) continue;
-      const handling = this.#delivery.handle(commands, entry, fresh).finally(() => this.#settled(entry.id));
+      const handling = this.#delivery.handle(commands, entry, fresh, this.#onSettled);
       this.#inFlight.set(entry.id, handling);
     }
   }
 
   /** An entry is done: its place is free, and a loop waiting for one goes on. */
+  readonly #onSettled = (id: string): void => this.#settled(id);
+
   #settled(id: string): void {
     this.#inFlight.delete(id);
     const wake = this.#wakeOnFreePlace;
