@@ -74,7 +74,8 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, message: stri
 
 interface PendingDeadline {
   readonly expiresAt: number;
-  readonly expire: () => void;
+  readonly reject: (error: Error) => void;
+  readonly message: string;
 }
 
 /**
@@ -94,7 +95,8 @@ export class Deadlines {
    */
   race<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const pending: PendingDeadline = { expiresAt: performance.now() + ms, expire: () => reject(new Error(message)) };
+      // Data, not a closure: this runs on every send.
+      const pending: PendingDeadline = { expiresAt: performance.now() + ms, reject, message };
       this.#pending.add(pending);
       if (this.#timer === undefined) this.#timer = this.#start();
       work.then(
@@ -116,7 +118,7 @@ export class Deadlines {
       for (const pending of this.#pending) {
         if (pending.expiresAt > now) continue;
         this.#pending.delete(pending);
-        pending.expire();
+        pending.reject(new Error(pending.message));
       }
       if (this.#pending.size === 0) {
         clearInterval(timer);
