@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import type { Db } from '../../src/db/connection.js';
 import { ConflictError, NotFoundError, WrongPasswordError } from '../../src/errors.js';
 import { UserRepository } from '../../src/repositories/user.repository.js';
@@ -25,6 +26,7 @@ describe('UserService', () => {
   });
 
   afterEach(async () => {
+    sinon.restore();
     resetBackend();
     await db.destroy();
   });
@@ -98,6 +100,20 @@ describe('UserService', () => {
     it('when there is no such user, then it throws NotFoundError', async () => {
       const error: unknown = await users.changePassword(999, change).catch((thrown: unknown) => thrown);
       expect(error).to.be.instanceOf(NotFoundError);
+    });
+
+    it('when the user is deleted while the new password is being hashed, then it throws NotFoundError and records nothing', async () => {
+      const { id } = await users.create(input);
+      const checked = await repository.findPasswordHash(id);
+      // The check reads the hash; the user is gone by the time the transaction opens.
+      sinon.stub(repository, 'findPasswordHash').callsFake(async () => {
+        await db.deleteFrom('users').where('id', '=', id).execute();
+        return checked;
+      });
+      recorder.clear();
+      const error: unknown = await users.changePassword(id, change).catch((thrown: unknown) => thrown);
+      expect(error).to.be.instanceOf(NotFoundError).with.property('message', `No user with id ${id}`);
+      expect(recorder.dispatched).to.deep.equal([]);
     });
   });
 
