@@ -84,7 +84,12 @@ export class RedisDelivery {
       if (outcome === 'dead-letter' && error !== undefined) {
         await client.xAdd(this.keys.deadLetters(), '*', this.#deadLetterFields(delivery, error));
       }
-      return counted ? this.#ackAndForget(client, entry.id) : this.#acks.ack(client, entry.id);
+      if (counted) return this.#ackAndForget(client, entry.id);
+      // Not awaited: the place is free as soon as the ack is on its way, as a plain consumer's
+      // next XREADGROUP goes out right behind its XACK. An ack that fails leaves the entry
+      // pending, to be taken over (at least once); it is logged, and stop() waits for it.
+      this.#acks.ack(client, entry.id).catch((error: unknown) => this.#ackFailed(entry.id, error));
+      return;
     }
   }
 
@@ -116,6 +121,14 @@ export class RedisDelivery {
   }
 
   /** Resolves once every ack already asked for is sent and answered. */
+  #ackFailed(id: string, error: unknown): void {
+    this.options.connectionWarnings.warn(
+      `entries ${this.identity.stream} ${this.identity.group}`,
+      `Entry ${id} stays pending after a Redis error: ${describeThrown(error)}`,
+      { stream: this.identity.stream, group: this.identity.group, ...errorLogFields(error) },
+    );
+  }
+
   flushed(): Promise<void> {
     return this.#acks.flushed();
   }
