@@ -2,18 +2,13 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { orderPlaced } from '../../src/services/order.signals.js';
 import { userCreated, userPasswordChanged } from '../../src/services/user.signals.js';
+import { redeliver } from '../../src/signals/brokers/index.js';
 import type { Signal } from '../../src/signals/index.js';
 import { useTestApp } from '../support/test-app.js';
 
-/**
- * Runs the app's receiver `name` as a broker backend would on a redelivery: the same payload and
- * message id, with the attempt counted up.
- */
-async function deliver<T>(signal: Signal<T>, name: string, payload: T, attempt: number, messageId = 'msg-1'): Promise<void> {
-  const receiver = signal.receivers.find((candidate) => candidate.name === name);
-  if (receiver === undefined) throw new Error(`No receiver ${name} on ${signal.name}`);
-  const context = { signal, abortSignal: new AbortController().signal, messageId, attempt };
-  await receiver(payload, context);
+/** The app's receiver `name`, run as a broker backend runs delivery `attempt` of `messageId` (see redeliver). */
+function deliver<T>(signal: Signal<T>, name: string, payload: T, attempt: number, messageId = 'msg-1'): Promise<void> {
+  return redeliver(signal, name, payload, { messageId, attempt });
 }
 
 describe('the listeners on a redelivered message', () => {
