@@ -55,11 +55,7 @@ export class RedisDelivery {
     try {
       await this.#handle(client, entry, fresh);
     } catch (error) {
-      this.options.connectionWarnings.warn(
-        `entries ${this.identity.stream} ${this.identity.group}`,
-        `Entry ${entry.id} stays pending after a Redis error: ${describeThrown(error)}`,
-        { stream: this.identity.stream, group: this.identity.group, ...errorLogFields(error) },
-      );
+      this.#stayPending(entry.id, error);
     } finally {
       settled(entry.id);
     }
@@ -88,7 +84,7 @@ export class RedisDelivery {
       // Not awaited: the place is free as soon as the ack is on its way, as a plain consumer's
       // next XREADGROUP goes out right behind its XACK. An ack that fails leaves the entry
       // pending, to be taken over (at least once); it is logged, and stop() waits for it.
-      this.#acks.ack(client, entry.id).catch((error: unknown) => this.#ackFailed(entry.id, error));
+      this.#acks.ack(client, entry.id).catch((error: unknown) => this.#stayPending(entry.id, error));
       return;
     }
   }
@@ -120,8 +116,8 @@ export class RedisDelivery {
     await client.multi().xAck(this.identity.stream, this.identity.group, id).hDel(this.#attemptsKey, id).exec();
   }
 
-  /** Resolves once every ack already asked for is sent and answered. */
-  #ackFailed(id: string, error: unknown): void {
+  /** Logs (throttled) that Redis failed for entry `id`, which stays pending for XAUTOCLAIM. */
+  #stayPending(id: string, error: unknown): void {
     this.options.connectionWarnings.warn(
       `entries ${this.identity.stream} ${this.identity.group}`,
       `Entry ${id} stays pending after a Redis error: ${describeThrown(error)}`,
@@ -129,6 +125,7 @@ export class RedisDelivery {
     );
   }
 
+  /** Resolves once every ack already asked for is sent and answered. */
   flushed(): Promise<void> {
     return this.#acks.flushed();
   }
