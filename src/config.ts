@@ -62,12 +62,14 @@ export interface AppConfig {
 }
 
 /**
- * Loads `path` (`.env` by default) into `process.env` when the file exists: variables already
- * set in the environment win. Uses Node's own parser (`process.loadEnvFile`, Node 20.12+).
+ * Loads `path` into `process.env` when the file exists: variables already set in the
+ * environment win. Uses Node's own parser (`process.loadEnvFile`, Node 20.12+). The default
+ * is `.env`, or `.env.test` when `NODE_ENV=test`, so that a developer's `.env` (another
+ * backend, another database) never reaches the processes the tests start.
  *
  * @returns whether a file was loaded.
  */
-export function loadEnvFile(path = '.env'): boolean {
+export function loadEnvFile(path = process.env.NODE_ENV === 'test' ? '.env.test' : '.env'): boolean {
   if (!existsSync(path)) return false;
   process.loadEnvFile(path);
   return true;

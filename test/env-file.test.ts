@@ -44,3 +44,34 @@ describe('loadEnvFile()', () => {
     expect(loadEnvFile(join(folder, '.env'))).to.equal(false);
   });
 });
+
+describe('loadEnvFile() by default', () => {
+  const saved = { ...process.env };
+  const folder = mkdtempSync(join(tmpdir(), 'env-default-'));
+  const cwd = process.cwd();
+
+  afterEach(() => {
+    process.chdir(cwd);
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("when NODE_ENV is test, then it reads .env.test and leaves the developer's .env alone", () => {
+    writeFileSync(join(folder, '.env'), 'ENV_DEFAULT_TEST_BACKEND=redis\n');
+    writeFileSync(join(folder, '.env.test'), 'ENV_DEFAULT_TEST_PORT=4000\n');
+    process.chdir(folder);
+    process.env.NODE_ENV = 'test';
+    expect(loadEnvFile()).to.equal(true);
+    expect(process.env.ENV_DEFAULT_TEST_BACKEND).to.equal(undefined);
+    expect(process.env.ENV_DEFAULT_TEST_PORT).to.equal('4000');
+  });
+
+  it('when NODE_ENV is not test, then it reads .env', () => {
+    writeFileSync(join(folder, '.env'), 'ENV_DEFAULT_TEST_BACKEND=redis\n');
+    process.chdir(folder);
+    process.env.NODE_ENV = 'development';
+    expect(loadEnvFile()).to.equal(true);
+    expect(process.env.ENV_DEFAULT_TEST_BACKEND).to.equal('redis');
+  });
+});

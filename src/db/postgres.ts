@@ -1,7 +1,7 @@
 import { PostgresDialect, type Dialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { describeThrown, runDetached } from '../signals/index.js';
+import { addDurations, describeThrown, runDetached } from '../signals/index.js';
 import { guardDialect } from './guarded-driver.js';
 
 export interface PostgresSettings {
@@ -35,9 +35,10 @@ export function postgresDialect(settings: PostgresSettings): Dialect {
     max: settings.poolSize,
     connectionTimeoutMillis: settings.connectTimeoutMs,
     statement_timeout: settings.statementTimeoutMs,
-    query_timeout: settings.statementTimeoutMs === 0 ? 0 : settings.statementTimeoutMs + CLIENT_DEADLINE_MARGIN_MS,
+    // Derived durations stay within what a Node timer and a PostgreSQL setting accept (2^31 - 1 ms).
+    query_timeout: settings.statementTimeoutMs === 0 ? 0 : addDurations(settings.statementTimeoutMs, CLIENT_DEADLINE_MARGIN_MS),
     // A client that vanished mid-transaction must not hold its row locks for long.
-    idle_in_transaction_session_timeout: Math.max(settings.statementTimeoutMs * 2, 10_000),
+    idle_in_transaction_session_timeout: Math.max(addDurations(settings.statementTimeoutMs, settings.statementTimeoutMs), 10_000),
     keepAlive: true,
     ...(settings.schema === undefined ? {} : { options: `-c search_path=${settings.schema}` }),
   });

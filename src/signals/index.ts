@@ -21,5 +21,5 @@ export { ReceiverFailedError, ReceiverTimeoutError } from './errors.js';
 export { getDefaultSignalLogger, type SignalLogger } from './logger.js';
 export { findUnportableValue } from './payload-check.js';
 export { describeThrown, errorLogFields, type ErrorLogFields } from './error-fields.js';
-export { assertDuration, MAX_TIMER_DELAY_MS } from './duration.js';
+export { addDurations, assertDuration, MAX_TIMER_DELAY_MS } from './duration.js';
 export { runDetached } from './detached.js';

@@ -9,6 +9,8 @@ import type { OutboxStore } from '../../src/signals/outbox/index.js';
 import { useBrokerFixture } from './brokers/support/broker-fixture.js';
 import { redisBroker } from './brokers/support/brokers.js';
 import { MemoryLogger } from './brokers/support/waiting.js';
+import { sql } from 'kysely';
+import { postgresTarget, requireDatabase } from '../support/databases.js';
 
 // Node runs a timer longer than 2^31 − 1 ms after 1 ms. Every duration is refused past that,
 // with an error naming it, or honoured.
@@ -113,6 +115,23 @@ describe('durations longer than a Node timer can wait', () => {
         RangeError,
         /^timeouts\.busyMs /,
       );
+    });
+
+    describe('on PostgreSQL', () => {
+      const target = postgresTarget();
+      before(requireDatabase(target, 'the longest statement timeout'));
+
+      it('when the statement timeout is the longest timer, then queries still run (the settings derived from it are capped)', async () => {
+        const database = await target.create();
+        const { db } = connectDatabase(database.config, { ...database.postgres, timeouts: { statementMs: MAX_TIMER_DELAY_MS } });
+        try {
+          const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
+          expect(rows).to.deep.equal([{ one: 1 }]);
+        } finally {
+          await db.destroy();
+          await database.drop();
+        }
+      });
     });
 
     it("when the handled-message claim's TTL is 2^31 ms, then the service refuses it by name", () => {
