@@ -25,7 +25,9 @@ export function describePayload(payload: unknown): PayloadShape {
   const walk: Walk = { nodesLeft: MAX_NODES, depthLeft: MAX_DEPTH, typed: false };
   const finding = inspect(payload, walk, false);
   if (finding !== undefined) {
-    return { kind: 'unportable', finding: finding.path === '' ? finding.type : `${finding.type} at ${finding.path}` };
+    // A cycle's path is 64 levels of the same steps: the start of it says where.
+    const path = finding.path.length > MAX_PATH_LENGTH ? `${finding.path.slice(0, MAX_PATH_LENGTH)}…` : finding.path;
+    return { kind: 'unportable', finding: path === '' ? finding.type : `${finding.type} at ${path}` };
   }
   return walk.typed ? TYPED_SHAPE : JSON_SHAPE;
 }
@@ -43,6 +45,7 @@ export function findUnportableValue(payload: unknown): string | undefined {
 }
 
 const MAX_NODES = 10_000;
+const MAX_PATH_LENGTH = 80;
 const MAX_DEPTH = 64;
 
 interface Walk {

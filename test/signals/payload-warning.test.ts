@@ -99,6 +99,7 @@ describe('payload portability', () => {
       const loop: Record<string, unknown> = {};
       loop.self = loop;
       expect(findUnportableValue(loop)).to.match(/^circular/);
+      expect(findUnportableValue(loop)).to.equal(`circular or too deeply nested object at ${'.self'.repeat(16)}…`);
     });
   });
 });
