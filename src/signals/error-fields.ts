@@ -72,7 +72,7 @@ function inspectSafely(value: unknown): string {
   try {
     return inspect(value, { depth: 4, breakLength: Infinity, maxStringLength: MAX_MESSAGE_LENGTH });
   } catch {
-    return Object.prototype.toString.call(value);
+    return 'an unreadable object (a revoked Proxy?)';
   }
 }
 

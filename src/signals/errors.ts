@@ -34,7 +34,11 @@ export class ReceiverTimeoutError extends Error {
  * {@link ReceiverFailedError} whose `cause` is `thrown`.
  */
 export function toError(thrown: unknown, signalName: string, receiverName: string): Error {
-  if (thrown instanceof Error || types.isNativeError(thrown)) return thrown;
+  try {
+    if (thrown instanceof Error || types.isNativeError(thrown)) return thrown;
+  } catch {
+    // `instanceof` runs the getPrototypeOf trap of a Proxy, which throws when it is revoked.
+  }
   return new ReceiverFailedError(signalName, receiverName, thrown);
 }
 
@@ -44,6 +48,15 @@ function describe(value: unknown): string {
   try {
     return JSON.stringify(value) ?? Object.prototype.toString.call(value);
   } catch {
+    return tagOf(value);
+  }
+}
+
+/** `[object Object]`, or a fixed text for a value that even this throws on (a revoked Proxy). */
+function tagOf(value: unknown): string {
+  try {
     return Object.prototype.toString.call(value);
+  } catch {
+    return 'an unreadable object (a revoked Proxy?)';
   }
 }
