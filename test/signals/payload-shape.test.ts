@@ -74,6 +74,7 @@ describe('findUnportableValue() and nesting', () => {
   it('when a Map holds many Sets side by side, then it finds nothing: depth is given back after each one', () => {
     const wide = new Map(Array.from({ length: 100 }, (_, index) => [index, new Set([index])]));
     expect(findUnportableValue(wide)).to.equal(undefined);
+    expect(findUnportableValue({ tags: wide })).to.equal(undefined);
   });
 
   it('when an error-like object has lost its constructor, then it is named as a plain Error', () => {
