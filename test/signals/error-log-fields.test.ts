@@ -32,13 +32,13 @@ describe('errorLogFields()', () => {
     expect(errorMessage).to.match(/^Map\(30\) \{ 'key0' => 0, /).and.not.include('\n');
   });
 
-  it('when even describing the value throws, then the message falls back to its type tag', () => {
+  it('when even describing the value throws, then the message says it could not be read', () => {
     const hostile = {
       [Symbol.for('nodejs.util.inspect.custom')]() {
         throw new Error('cannot be shown');
       },
     };
-    expect(errorLogFields(hostile)).to.deep.equal({ errorName: 'Object', errorMessage: '[object Object]' });
+    expect(errorLogFields(hostile)).to.deep.equal({ errorName: 'Object', errorMessage: 'an unreadable object (a revoked Proxy?)' });
   });
 
   for (const [label, value, name] of [
