@@ -4,7 +4,6 @@ import { connectDatabase } from '../../src/db/connection.js';
 import { createLogger } from '../../src/logger.js';
 import { runWithRequestContext } from '../../src/middleware/request-context.js';
 import { RabbitMQBackend, RedisStreamsBackend, type BrokerBackend } from '../../src/signals/brokers/index.js';
-import { Signal } from '../../src/signals/index.js';
 import { OutboxRelay, type OutboxStore } from '../../src/signals/outbox/index.js';
 import { useBrokerFixture } from '../signals/brokers/support/broker-fixture.js';
 import { rabbitBroker, redisBroker, type TestBroker } from '../signals/brokers/support/brokers.js';
@@ -35,7 +34,8 @@ describe('long-lived resources opened during a request', function () {
         const url = proxy.url(broker.url);
         const options = { url, logger, prefix: fixture.prefix, sendTimeoutMs: 3000 };
         const backend: BrokerBackend = broker.name === 'redis' ? new RedisStreamsBackend(options) : new RabbitMQBackend(options);
-        const signal = new Signal<{ n: number }>('context.lifetime');
+        // The fixture's signal and receiver names: its cleanup removes the queue this declares.
+        const signal = fixture.signal;
         backend.connect(signal, function sendWelcomeEmail() {});
         try {
           const errors = await runWithRequestContext({ requestId: 'req-first' }, () => backend.send(signal, { n: 1 }));
