@@ -11,7 +11,7 @@ export function accessLog(logger: Logger): RequestHandler {
   return morgan<Request, Response>(
     (tokens, req, res) => {
       const path = (req.originalUrl || req.url).split('?')[0] ?? '';
-      // response-time: until the headers went out; total-time also covers an aborted response.
+      // Both durations need the moment the headers went out: an aborted response has neither ('?').
       const durationMs = Number(tokens['response-time']?.(req, res) ?? tokens['total-time']?.(req, res));
       const status = res.headersSent ? res.statusCode : undefined;
       const requestId = res.getHeader('X-Request-Id');
