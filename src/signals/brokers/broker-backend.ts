@@ -9,6 +9,7 @@ import type { SignalTransaction } from '../transaction.js';
 import type { AnySignal, ConnectOptions, Receiver } from '../types.js';
 import { BrokerReceivers, type ReceiverBinding } from './broker-receivers.js';
 import { resolveBrokerOptions, type BrokerBackendOptions, type ResolvedBrokerOptions } from './broker-options.js';
+import type { DeadLetterEntry, DeadLetterFilter, DeadLetterListOptions, DeadLetterReplay } from './dead-letters.js';
 import { encodeEnvelope, type SignalEnvelope } from './envelope.js';
 import { PublishError, UnportablePayloadError } from './errors.js';
 import { Deadlines, withTimeout } from './timing.js';
@@ -187,6 +188,33 @@ export abstract class BrokerBackend extends BaseSignalBackend {
    * @throws the broker's error when it cannot be reached.
    */
   abstract deadLetterCount(): Promise<number>;
+
+  /**
+   * The dead letters that match `options`, newest first, at most `options.limit` (default 100):
+   * which receiver failed, its last error, the attempts and the envelope.
+   *
+   * @throws the broker's error when it cannot be reached.
+   */
+  abstract listDeadLetters(options?: DeadLetterListOptions): Promise<DeadLetterEntry[]>;
+
+  /**
+   * Sends every dead letter that matches `filter` again, to the receiver that failed on it
+   * alone, as a first attempt with the same message id (so a receiver that de-duplicates on
+   * `context.messageId` makes a replay safe), and removes it from the dead letters. A message
+   * that was not a signal envelope, or whose receiver no longer has a group or queue, stays
+   * and is listed in `skipped`. An empty filter replays them all.
+   *
+   * @throws the broker's error; what was replayed before it stays replayed.
+   */
+  abstract replayDeadLetters(filter: DeadLetterFilter): Promise<DeadLetterReplay>;
+
+  /**
+   * Removes every dead letter that matches `filter` (an empty filter removes them all).
+   *
+   * @returns how many were removed.
+   * @throws the broker's error.
+   */
+  abstract deleteDeadLetters(filter: DeadLetterFilter): Promise<number>;
 
   /** The backlog of one receiver; a queue or group that does not exist yet has none. */
   protected abstract receiverBacklog(binding: ReceiverBinding): Promise<ReceiverBacklog>;

@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import SuperJSON, { type SuperJSONResult } from 'superjson';
 import { describePayload } from '../payload-check.js';
+import type { TraceCarrier } from '../tracing.js';
 import { UnportablePayloadError } from './errors.js';
 
-/** The request context that travels with a message, so that logs can be joined across processes. */
+/**
+ * The context that travels with a message, so that logs and traces can be joined across
+ * processes: `{ requestId?, trace?: { traceparent, tracestate? } }`.
+ */
 export interface EnvelopeContext {
   readonly requestId?: string;
+  /**
+   * The trace context of the send (its `send <signal>` span) as the global OpenTelemetry
+   * propagator writes it: W3C `traceparent` and `tracestate` by default. Absent when no SDK is
+   * registered. Retries and dead letters keep it, so their `process` spans join the same trace.
+   */
+  readonly trace?: TraceCarrier;
 }
 
 /** What a broker backend puts on the wire, as JSON. */
@@ -27,6 +37,11 @@ export interface SignalEnvelope {
   /** 1 when published; a backend that re-publishes for a retry increments it. */
   readonly attempt: number;
   readonly context: EnvelopeContext;
+  /**
+   * Set on a replayed dead letter: only the receiver of this name runs it; the consumers of
+   * the signal's other receivers acknowledge it unrun (on a broker where they share a stream).
+   */
+  readonly receiver?: string;
 }
 
 /**
@@ -42,7 +57,7 @@ export function encodeEnvelope(signalName: string, payload: unknown, context: En
   const shape = describePayload(payload);
   if (shape.kind === 'unportable') throw new UnportablePayloadError(signalName, shape.finding);
   // Object literals without spreads: this runs on every send (bench/brokers.bench.ts).
-  const requestContext: EnvelopeContext = context.requestId === undefined ? {} : { requestId: context.requestId };
+  const requestContext = wireContext(context);
   if (shape.kind === 'json') {
     const envelope: SignalEnvelope = { id: randomUUID(), signal: signalName, payload, occurredAt: new Date().toISOString(), attempt: 1, context: requestContext };
     return withJson(envelope);
@@ -61,6 +76,12 @@ export function encodeEnvelope(signalName: string, payload: unknown, context: En
           context: requestContext,
         };
   return withJson(envelope);
+}
+
+/** The fields of `context` that go on the wire, and only those. */
+function wireContext({ requestId, trace }: EnvelopeContext): EnvelopeContext {
+  if (trace === undefined) return requestId === undefined ? {} : { requestId };
+  return requestId === undefined ? { trace } : { requestId, trace };
 }
 
 function withJson(envelope: SignalEnvelope): SignalEnvelope & { json: string } {
@@ -114,6 +135,7 @@ function isEnvelope(value: unknown): value is SignalEnvelope {
     typeof candidate.attempt === 'number' &&
     typeof candidate.context === 'object' &&
     candidate.context !== null &&
-    (candidate.payloadMeta === undefined || (typeof candidate.payloadMeta === 'object' && candidate.payloadMeta !== null))
+    (candidate.payloadMeta === undefined || (typeof candidate.payloadMeta === 'object' && candidate.payloadMeta !== null)) &&
+    (candidate.receiver === undefined || typeof candidate.receiver === 'string')
   );
 }

@@ -6,6 +6,8 @@ import { assertPositiveInteger, type BrokerBackendOptions } from './broker-optio
 import type { ReceiverBinding } from './broker-receivers.js';
 import { PublishError } from './errors.js';
 import { RabbitDelivery } from './rabbitmq-delivery.js';
+import { RabbitDeadLetters } from './rabbitmq-dead-letters.js';
+import type { DeadLetterEntry, DeadLetterFilter, DeadLetterListOptions, DeadLetterReplay } from './dead-letters.js';
 import { RabbitTopology, type RabbitQueueType } from './rabbitmq-topology.js';
 
 /** Options of {@link RabbitMQBackend}; see {@link BrokerBackendOptions} for the shared ones. */
@@ -44,6 +46,7 @@ export class RabbitMQBackend extends BrokerBackend {
   #connection: Connection | undefined;
   #publisher: Publisher | undefined;
   #turn: Promise<void> | undefined;
+  readonly #deadLetters: RabbitDeadLetters;
 
   /** Connects nothing yet: the first send or the first consumer opens the connection. */
   constructor(options: RabbitMQBackendOptions = {}) {
@@ -52,6 +55,7 @@ export class RabbitMQBackend extends BrokerBackend {
     this.#url = options.url ?? 'amqp://guest:guest@127.0.0.1:5672';
     this.#prefetch = options.prefetch ?? 16;
     assertPositiveInteger('prefetch', this.#prefetch);
+    this.#deadLetters = new RabbitDeadLetters(() => this.#connect(), this.#topology);
   }
 
   override destinationOf(signalName: string): string {
@@ -64,6 +68,19 @@ export class RabbitMQBackend extends BrokerBackend {
 
   override deadLetterCount(): Promise<number> {
     return this.#readyMessages(this.#topology.deadLetterQueue);
+  }
+
+  /** One pass over the dead-letter queue: see {@link RabbitDeadLetters} for its cost. */
+  override listDeadLetters(options?: DeadLetterListOptions): Promise<DeadLetterEntry[]> {
+    return this.#deadLetters.list(options);
+  }
+
+  override replayDeadLetters(filter: DeadLetterFilter): Promise<DeadLetterReplay> {
+    return this.#deadLetters.replay(filter);
+  }
+
+  override deleteDeadLetters(filter: DeadLetterFilter): Promise<number> {
+    return this.#deadLetters.delete(filter);
   }
 
   protected override async receiverBacklog({ signal, name }: ReceiverBinding): Promise<ReceiverBacklog> {

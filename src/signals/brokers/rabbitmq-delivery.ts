@@ -88,7 +88,7 @@ function decodeBody(body: unknown): SignalEnvelope | undefined {
 }
 
 /** rabbitmq-client hands over JSON bodies parsed, text as strings and the rest as Buffers. */
-function bodyText(body: unknown): string {
+export function bodyText(body: unknown): string {
   if (typeof body === 'string') return body;
   if (Buffer.isBuffer(body)) return body.toString('utf8');
   return JSON.stringify(body) ?? '';

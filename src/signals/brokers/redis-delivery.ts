@@ -64,6 +64,8 @@ export class RedisDelivery {
   async #handle(client: RedisClient, entry: StreamEntry, fresh: boolean): Promise<void> {
     const envelope = this.#decode(entry);
     if (envelope === undefined) return this.#deadLetterUnreadable(client, entry);
+    // A replayed dead letter is for one receiver: the others' groups let it pass unrun.
+    if (envelope.receiver !== undefined && envelope.receiver !== this.identity.binding.name) return this.#acks.ack(client, entry.id);
     let counted = !fresh;
     let attempt = counted ? await this.#countRun(client, entry.id) : 1;
     for (;;) {

@@ -6,6 +6,8 @@ import { assertPositiveInteger, type BrokerBackendOptions } from './broker-optio
 import type { ReceiverBinding } from './broker-receivers.js';
 import { RedisCommandConnection, type RedisClient, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
+import { RedisDeadLetters } from './redis-dead-letters.js';
+import type { DeadLetterEntry, DeadLetterFilter, DeadLetterListOptions, DeadLetterReplay } from './dead-letters.js';
 import { createConsumerGroup, RedisStreamConsumer, type RedisConsumerTiming, type StreamStart } from './redis-stream-consumer.js';
 
 /** Options of {@link RedisStreamsBackend}; see {@link BrokerBackendOptions} for the shared ones. */
@@ -60,6 +62,7 @@ export class RedisStreamsBackend extends BrokerBackend {
   readonly #maxStreamLength: number | undefined;
   readonly #consumers = new Map<ReceiverBinding, RedisStreamConsumer>();
   readonly #startFrom: StreamStart;
+  readonly #deadLetters: RedisDeadLetters;
 
   /** Connects nothing yet: the first send or the first consumer opens the connections. */
   constructor(options: RedisStreamsBackendOptions = {}) {
@@ -76,6 +79,7 @@ export class RedisStreamsBackend extends BrokerBackend {
     this.#consumerName = options.consumerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.#maxStreamLength = options.maxStreamLength;
     this.#startFrom = options.startFrom ?? 'end';
+    this.#deadLetters = new RedisDeadLetters(() => this.#commands.client(), this.#keys);
     if (options.maxStreamLength !== undefined) assertPositiveInteger('maxStreamLength', options.maxStreamLength);
   }
 
@@ -94,6 +98,18 @@ export class RedisStreamsBackend extends BrokerBackend {
 
   override async deadLetterCount(): Promise<number> {
     return (await this.#commands.client()).xLen(this.#keys.deadLetters());
+  }
+
+  override listDeadLetters(options?: DeadLetterListOptions): Promise<DeadLetterEntry[]> {
+    return this.#deadLetters.list(options);
+  }
+
+  override replayDeadLetters(filter: DeadLetterFilter): Promise<DeadLetterReplay> {
+    return this.#deadLetters.replay(filter);
+  }
+
+  override deleteDeadLetters(filter: DeadLetterFilter): Promise<number> {
+    return this.#deadLetters.delete(filter);
   }
 
   protected override async receiverBacklog({ signal, name }: ReceiverBinding): Promise<ReceiverBacklog> {

@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import type { Channel, Connection, SyncMessage } from 'rabbitmq-client';
+import { matchesDeadLetter, replayEnvelope, unreplayable, type DeadLetterEntry, type DeadLetterFilter, type DeadLetterListOptions, type DeadLetterReplay } from './dead-letters.js';
+import { toEnvelope, type SignalEnvelope } from './envelope.js';
+import { bodyText } from './rabbitmq-delivery.js';
+import type { RabbitTopology } from './rabbitmq-topology.js';
+import type { DeadLetter } from './receiver-invoker.js';
+
+/** What a pass over the queue does with one dead letter. */
+type Verdict = { readonly action: 'keep' } | { readonly action: 'drop' } | { readonly action: 'replay'; readonly queue: string; readonly envelope: SignalEnvelope };
+
+/**
+ * The dead letters of a RabbitMQ backend: the messages of `<prefix>signals.dead-letters`.
+ *
+ * A queue cannot be read without taking its messages, and handing them back (a requeue)
+ * counts as a delivery on a quorum queue, which RabbitMQ 4 may drop past its delivery limit.
+ * So every operation is one pass over the queue: each message is taken (basic.get), then
+ * published again at the tail (kept), to its receiver's queue (replayed) or nowhere
+ * (deleted), confirmed by the broker, and only then acked. A pass stops after the messages
+ * that were there when it started; a crash mid-pass leaves at most one copy of a message
+ * twice (same {@link DeadLetterEntry.id}), never none. Passes in one process run one at a
+ * time; one pass costs a few round trips per dead letter, so it is made for hundreds or
+ * thousands, not millions.
+ */
+export class RabbitDeadLetters {
+  #passes: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly connection: () => Connection,
+    private readonly topology: RabbitTopology,
+  ) {}
+
+  async list(options: DeadLetterListOptions = {}): Promise<DeadLetterEntry[]> {
+    const found: DeadLetterEntry[] = [];
+    await this.#pass((entry) => {
+      if (matchesDeadLetter(entry, options)) found.push(entry);
+      return Promise.resolve({ action: 'keep' });
+    });
+    found.sort((a, b) => (b.deadLetteredAt ?? '').localeCompare(a.deadLetteredAt ?? ''));
+    return found.slice(0, Math.max(options.limit ?? 100, 0));
+  }
+
+  async replay(filter: DeadLetterFilter): Promise<DeadLetterReplay> {
+    const skipped: { id: string; reason: string }[] = [];
+    let replayed = 0;
+    const queues = new Map<string, boolean>();
+    await this.#pass(async (entry) => {
+      if (!matchesDeadLetter(entry, filter)) return { action: 'keep' };
+      const queue = this.topology.queue(entry.signal, entry.receiver);
+      const reason = unreplayable(entry) ?? ((await this.#queueExists(queue, queues)) ? undefined : `queue ${queue} does not exist`);
+      if (reason !== undefined || entry.envelope === undefined) {
+        skipped.push({ id: entry.id, reason: reason ?? 'not replayable' });
+        return { action: 'keep' };
+      }
+      replayed++;
+      return { action: 'replay', queue, envelope: replayEnvelope(entry.envelope, entry.receiver) };
+    });
+    return { replayed, skipped };
+  }
+
+  async delete(filter: DeadLetterFilter): Promise<number> {
+    let deleted = 0;
+    await this.#pass((entry) => {
+      if (!matchesDeadLetter(entry, filter)) return Promise.resolve({ action: 'keep' });
+      deleted++;
+      return Promise.resolve({ action: 'drop' });
+    });
+    return deleted;
+  }
+
+  /** Runs one pass after the passes already started in this process. */
+  #pass(judge: (entry: DeadLetterEntry) => Promise<Verdict>): Promise<void> {
+    const pass = this.#passes.then(() => this.#run(judge));
+    this.#passes = pass.catch(() => undefined);
+    return pass;
+  }
+
+  async #run(judge: (entry: DeadLetterEntry) => Promise<Verdict>): Promise<void> {
+    const queue = this.topology.deadLetterQueue;
+    const count = await this.#messageCount(queue);
+    if (count === 0) return;
+    const channel = await this.connection().acquire();
+    try {
+      await channel.confirmSelect();
+      for (let taken = 0; taken < count; taken++) {
+        const message = await channel.basicGet({ queue });
+        if (message === undefined) return;
+        const body = bodyText(message.body);
+        await this.#settle(channel, message, body, await judge(parseDeadLetterMessage(message, body, this.topology)));
+        channel.basicAck({ deliveryTag: message.deliveryTag });
+      }
+    } finally {
+      // Closing returns a message taken and not acked (the pass failed) to the queue.
+      if (channel.active) await channel.close().catch(() => undefined);
+    }
+  }
+
+  async #settle(channel: Channel, message: SyncMessage, body: string, verdict: Verdict): Promise<void> {
+    if (verdict.action === 'drop') return;
+    if (verdict.action === 'replay') {
+      const properties = { routingKey: verdict.queue, durable: true, messageId: verdict.envelope.id, contentType: 'application/json' };
+      await channel.basicPublish(properties, Buffer.from(JSON.stringify(verdict.envelope)));
+      return;
+    }
+    const { messageId, contentType, headers } = message;
+    await channel.basicPublish({ routingKey: this.topology.deadLetterQueue, durable: true, messageId, contentType, headers: keptHeaders(headers) }, Buffer.from(body));
+  }
+
+  async #messageCount(queue: string): Promise<number> {
+    // A channel of its own: the broker closes the channel of a passive declare that finds no queue.
+    const channel = await this.connection().acquire();
+    try {
+      return (await channel.queueDeclare({ queue, passive: true })).messageCount;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'NOT_FOUND') return 0;
+      throw error;
+    } finally {
+      if (channel.active) await channel.close().catch(() => undefined);
+    }
+  }
+
+  async #queueExists(queue: string, known: Map<string, boolean>): Promise<boolean> {
+    const cached = known.get(queue);
+    if (cached !== undefined) return cached;
+    const channel = await this.connection().acquire();
+    let exists = true;
+    try {
+      await channel.queueDeclare({ queue, passive: true });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'NOT_FOUND') throw error;
+      exists = false;
+    } finally {
+      if (channel.active) await channel.close().catch(() => undefined);
+    }
+    known.set(queue, exists);
+    return exists;
+  }
+}
+
+/**
+ * Reads one message of the dead-letter queue. Three kinds are found there: the record the
+ * consumer writes after a receiver's last attempt (`DeadLetter`); an envelope the broker
+ * dead-lettered itself, past the receiver queue's delivery limit (its `x-death` header names
+ * that queue); and a message that was not an envelope, with the headers the consumer set.
+ */
+export function parseDeadLetterMessage(message: SyncMessage, body: string, topology: RabbitTopology): DeadLetterEntry {
+  const headers = (message.headers ?? {}) as Record<string, unknown>;
+  const parsed = parseJson(body);
+  const record = asRecord(parsed);
+  if (record !== undefined) {
+    return {
+      id: contentId(record.receiver, body),
+      signal: record.envelope.signal,
+      receiver: record.receiver,
+      messageId: record.envelope.id,
+      attempts: record.attempts,
+      error: record.error,
+      deadLetteredAt: record.deadLetteredAt,
+      envelope: record.envelope,
+    };
+  }
+  const envelope = asEnvelope(parsed);
+  const death = firstDeath(headers);
+  if (envelope !== undefined && death !== undefined) {
+    const receiver = death.queue.slice(topology.queue(envelope.signal, '').length);
+    return {
+      id: contentId(receiver, body),
+      signal: envelope.signal,
+      receiver,
+      messageId: envelope.id,
+      attempts: Number(headers['x-delivery-count'] ?? death.count),
+      error: { name: 'Error', message: `Dead-lettered by RabbitMQ (${death.reason}): delivered too often without finishing` },
+      deadLetteredAt: death.time,
+      envelope,
+    };
+  }
+  const receiver = text(headers.receiver, '');
+  return {
+    id: contentId(receiver, body),
+    signal: text(headers.signal, ''),
+    receiver,
+    messageId: undefined,
+    attempts: Number(headers.attempts ?? 0),
+    error: { name: 'Error', message: text(headers.error, 'not a signal envelope') },
+    deadLetteredAt: undefined,
+    envelope: undefined,
+    raw: body,
+  };
+}
+
+/** A short stable id for a dead letter read from a queue: a hash of its receiver and body. */
+function contentId(receiver: string, body: string): string {
+  return createHash('sha256').update(receiver).update('\n').update(body).digest('hex').slice(0, 24);
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function asRecord(value: unknown): DeadLetter | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const candidate = value as Partial<DeadLetter>;
+  if (typeof candidate.receiver !== 'string' || typeof candidate.error !== 'object' || candidate.error === null) return undefined;
+  const envelope = asEnvelope(candidate.envelope);
+  return envelope === undefined ? undefined : { ...(candidate as DeadLetter), envelope };
+}
+
+function asEnvelope(value: unknown): SignalEnvelope | undefined {
+  try {
+    return toEnvelope(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first entry of RabbitMQ's `x-death` header: which queue dead-lettered it, why, when. */
+function firstDeath(headers: Record<string, unknown>): { queue: string; reason: string; count: number; time: string | undefined } | undefined {
+  const deaths = headers['x-death'];
+  if (!Array.isArray(deaths) || deaths.length === 0) return undefined;
+  const death = deaths[0] as Record<string, unknown>;
+  const time = death.time instanceof Date ? death.time.toISOString() : typeof death.time === 'number' ? new Date(death.time * 1000).toISOString() : undefined;
+  return { queue: text(death.queue, ''), reason: text(death.reason, 'unknown'), count: Number(death.count ?? 1), time };
+}
+
+/** A header that should be text; `fallback` when it is missing or is not. */
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/** The headers a kept copy carries: the broker's own (`x-…`) are set again by the broker, when at all. */
+function keptHeaders(headers: SyncMessage['headers']): Record<string, unknown> | undefined {
+  if (headers === undefined) return undefined;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'x-delivery-count'));
+}
