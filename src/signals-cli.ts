@@ -1,25 +1,29 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, loadEnvFile } from './config.js';
 import { buildContainer } from './container.js';
+import { DEAD_LETTERS_USAGE, parseDeadLetterCommand, runDeadLetterCommand, UsageError } from './dead-letter-commands.js';
 import { registerListeners } from './listeners/index.js';
 import { createLogger } from './logger.js';
 import { appSignals } from './services/signals.js';
 import { runMain } from './shutdown.js';
 import { createSignalBackend, describeSignalBackend } from './signal-backend.js';
-import { setBackend } from './signals/index.js';
+import { setBackend, type BaseSignalBackend } from './signals/index.js';
 import { formatWiring, readWiring } from './wiring.js';
 
 // `npm run signals [-- --json]`: each signal, its receivers in order and, on a broker backend,
-// what waits for each of them. Run, never imported.
+// what waits for each of them. `npm run signals -- dead-letters list|replay|purge`: the dead
+// letters. Run, never imported.
 
-const USAGE = 'Usage: npm run signals [-- --json]';
+const USAGE = `Usage: npm run signals [-- --json]\n${DEAD_LETTERS_USAGE}`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help === true) {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // Parsed before anything connects: a typo costs no connection.
+  const run = args[0] === 'dead-letters' ? deadLetters(args.slice(1)) : wiring(args);
   loadEnvFile();
   const config = loadConfig();
   // Its own lines go to stderr, so that stdout is only the report.
@@ -29,8 +33,7 @@ async function main(): Promise<void> {
   setBackend(backend);
   const dispose = registerListeners(container);
   try {
-    const report = await readWiring(backend, appSignals, describeSignalBackend(config));
-    process.stdout.write(`${values.json === true ? JSON.stringify(report, null, 2) : formatWiring(report)}\n`);
+    process.stdout.write(`${await run(backend, describeSignalBackend(config))}\n`);
   } finally {
     dispose();
     await backend.close();
@@ -38,4 +41,27 @@ async function main(): Promise<void> {
   }
 }
 
-runMain(main);
+type Report = (backend: BaseSignalBackend, description: string) => Promise<string>;
+
+function wiring(args: string[]): Report {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  return async (backend, description) => {
+    const report = await readWiring(backend, appSignals, description);
+    return values.json === true ? JSON.stringify(report, null, 2) : formatWiring(report);
+  };
+}
+
+function deadLetters(args: string[]): Report {
+  const command = parseDeadLetterCommand(args);
+  return (backend) => runDeadLetterCommand(backend, command);
+}
+
+runMain(async () => {
+  try {
+    await main();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    process.exitCode = 2;
+  }
+});
