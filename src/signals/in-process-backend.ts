@@ -1,3 +1,4 @@
+import { context, trace, type Span } from '@opentelemetry/api';
 import { RegistryBackend } from './registry-backend.js';
 import { DispatchContext } from './context.js';
 import { assertDuration } from './duration.js';
@@ -5,6 +6,7 @@ import { ReceiverTimeoutError, toError } from './errors.js';
 import { getDefaultSignalLogger, logReceiverFailure, type SignalLogger } from './logger.js';
 import { notifyObserver } from './observers.js';
 import type { Signal } from './signal.js';
+import { IN_PROCESS_SYSTEM, inSpan, startProcessSpan, startSendSpan } from './tracing.js';
 import type { Receiver, ReceiverSettledObserver, SentObserver } from './types.js';
 
 /** Options for {@link InProcessBackend}. */
@@ -37,6 +39,10 @@ export interface InProcessBackendOptions {
  * order, each awaited before the next. The receiver list is read once when a send starts;
  * connecting or disconnecting during a send affects the next one. Failures are caught,
  * logged and returned; `send` never rejects.
+ *
+ * With an OpenTelemetry SDK registered, each send is a `send <signal>` span (a child of the
+ * active one) and each receiver's run a `process <signal>` span, a child of the send's, with
+ * ERROR status when it fails; `messaging.system` is `memory`. See `tracing.ts`.
  */
 export class InProcessBackend extends RegistryBackend {
   readonly #logger: SignalLogger | undefined;
@@ -57,6 +63,9 @@ export class InProcessBackend extends RegistryBackend {
   override send<T>(signal: Signal<T>, payload: T): Promise<Error[]> {
     if (this.#sentObserver !== undefined) this.#notifySent(this.#sentObserver, signal);
     const receivers = this.registry.get<T>(signal);
+    const span = startSendSpan(signal.name, IN_PROCESS_SYSTEM);
+    // Without an SDK (or sampled out) the span records nothing: the untraced paths below.
+    if (span.isRecording()) return this.#dispatchSupervised(signal, payload, receivers, span);
     if (receivers.length === 0) return Promise.resolve([]);
     if (this.#timeoutMs === undefined && this.#observer === undefined) {
       return this.#dispatch(signal, payload, receivers);
@@ -113,19 +122,31 @@ export class InProcessBackend extends RegistryBackend {
     return errors;
   }
 
+  /** Each receiver timed, with its timeout; with `sendSpan`, each in a `process` span, its child. */
   async #dispatchSupervised<T>(
     signal: Signal<T>,
     payload: T,
     receivers: readonly Receiver<T>[],
+    sendSpan?: Span,
   ): Promise<Error[]> {
     const errors: Error[] = [];
-    for (const receiver of receivers) {
-      const started = performance.now();
-      const error = await this.#runOne(signal, payload, receiver);
-      if (error !== undefined) errors.push(error);
-      this.#notify(signal, receiver, performance.now() - started, error);
+    try {
+      for (const receiver of receivers) {
+        const started = performance.now();
+        const error = await (sendSpan === undefined ? this.#runOne(signal, payload, receiver) : this.#runTraced(signal, payload, receiver, sendSpan));
+        if (error !== undefined) errors.push(error);
+        this.#notify(signal, receiver, performance.now() - started, error);
+      }
+    } finally {
+      sendSpan?.end();
     }
     return errors;
+  }
+
+  #runTraced<T>(signal: Signal<T>, payload: T, receiver: Receiver<T>, sendSpan: Span): Promise<Error | undefined> {
+    const parent = trace.setSpan(context.active(), sendSpan);
+    const fields = { system: IN_PROCESS_SYSTEM, signalName: signal.name, receiverName: this.registry.nameOf(signal, receiver) };
+    return inSpan(startProcessSpan(fields, parent), parent, () => this.#runOne(signal, payload, receiver));
   }
 
   async #runOne<T>(signal: Signal<T>, payload: T, receiver: Receiver<T>): Promise<Error | undefined> {
