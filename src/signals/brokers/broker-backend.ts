@@ -6,11 +6,13 @@ import { OutboxRelay } from '../outbox/outbox-relay.js';
 import type { OutboxMessage } from '../outbox/outbox-store.js';
 import type { Signal } from '../signal.js';
 import type { SignalTransaction } from '../transaction.js';
+import { endSpan, injectTraceContext, setMessageId, startSendSpan } from '../tracing.js';
+import type { Span } from '@opentelemetry/api';
 import type { AnySignal, ConnectOptions, Receiver } from '../types.js';
 import { BrokerReceivers, type ReceiverBinding } from './broker-receivers.js';
 import { resolveBrokerOptions, type BrokerBackendOptions, type ResolvedBrokerOptions } from './broker-options.js';
 import type { DeadLetterEntry, DeadLetterFilter, DeadLetterListOptions, DeadLetterReplay } from './dead-letters.js';
-import { encodeEnvelope, type SignalEnvelope } from './envelope.js';
+import { encodeEnvelope, type EnvelopeContext, type SignalEnvelope } from './envelope.js';
 import { PublishError, UnportablePayloadError } from './errors.js';
 import { Deadlines, withTimeout } from './timing.js';
 
@@ -35,9 +37,10 @@ export abstract class BrokerBackend extends BaseSignalBackend {
   readonly #deadlines = new Deadlines();
   readonly #sendTimeoutMessage: string;
 
-  constructor(options: BrokerBackendOptions) {
+  /** @param messagingSystem - `messaging.system` on this backend's spans: `redis`, `rabbitmq`. */
+  constructor(options: BrokerBackendOptions, messagingSystem: string) {
     super();
-    this.options = resolveBrokerOptions(options);
+    this.options = resolveBrokerOptions(options, messagingSystem);
     this.#sendTimeoutMessage = `the broker did not accept it within ${this.options.sendTimeoutMs} ms`;
     if (options.outbox !== undefined) {
       const publish = (messages: OutboxMessage[]): Promise<void> => this.#publishStored(messages);
@@ -73,13 +76,18 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     const relay = this.#relay;
     const outbox = this.options.outbox;
     if (relay === undefined || outbox === undefined) return super.sendInTransaction(signal, payload, transaction);
+    // The send span covers writing the row; its context travels in the row, to the receivers.
+    const span = startSendSpan(signal.name, this.options.messagingSystem);
     try {
-      const envelope = encodeEnvelope(signal.name, payload, this.#sendContext());
+      const envelope = encodeEnvelope(signal.name, payload, this.#sendContext(span));
+      setMessageId(span, envelope.id);
       await outbox.store.write(transaction.executor, { id: envelope.id, signal: signal.name, json: envelope.json });
       transaction.afterCommit(() => relay.notify());
+      endSpan(span);
       return [];
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new PublishError(signal.name, describeThrown(thrown), thrown);
+      endSpan(span, error);
       transaction.fail(error);
       this.#logSendError(signal, error);
       return [error];
@@ -97,7 +105,9 @@ export abstract class BrokerBackend extends BaseSignalBackend {
    *   silently. Never rejects.
    */
   override async send<T>(signal: Signal<T>, payload: T): Promise<Error[]> {
-    const error = await this.#publishOne(signal, payload);
+    const span = startSendSpan(signal.name, this.options.messagingSystem);
+    const error = await this.#publishOne(signal, payload, span);
+    endSpan(span, error);
     if (error === undefined) return [];
     this.#logSendError(signal, error);
     return [error];
@@ -286,11 +296,12 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     }
   }
 
-  async #publishOne<T>(signal: Signal<T>, payload: T): Promise<Error | undefined> {
+  async #publishOne<T>(signal: Signal<T>, payload: T, span: Span): Promise<Error | undefined> {
     if (this.#closed) return this.#sent(signal.name, undefined, new PublishError(signal.name, 'the backend is closed'));
     let envelope: SignalEnvelope & { json: string };
     try {
-      envelope = encodeEnvelope(signal.name, payload, this.#sendContext());
+      envelope = encodeEnvelope(signal.name, payload, this.#sendContext(span));
+      setMessageId(span, envelope.id);
     } catch (error) {
       const refused = error instanceof UnportablePayloadError ? error : new PublishError(signal.name, 'the envelope could not be encoded', error);
       return this.#sent(signal.name, undefined, refused);
@@ -346,13 +357,17 @@ export abstract class BrokerBackend extends BaseSignalBackend {
     await this.publish(envelope, envelope.json, timeoutMs);
   }
 
-  #sendContext(): { requestId?: string } {
+  /** The request id from the `getContext` hook, and the trace context of the send's `span`. */
+  #sendContext(span: Span): EnvelopeContext {
+    const trace = injectTraceContext(span);
+    let context: EnvelopeContext;
     try {
-      return this.options.getContext() ?? {};
+      context = this.options.getContext() ?? {};
     } catch {
       // A broken context hook must not cost the signal: it travels without a request id.
-      return {};
+      context = {};
     }
+    return trace === undefined ? context : { requestId: context.requestId, trace };
   }
 }
 

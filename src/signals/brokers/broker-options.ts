@@ -75,6 +75,8 @@ export interface ResolvedBrokerOptions {
   readonly outbox: BrokerBackendOptions['outbox'];
   readonly onReceiverSettled: ReceiverSettledObserver | undefined;
   readonly onSent: SentObserver | undefined;
+  /** `messaging.system` on the backend's spans: `redis`, `rabbitmq`. */
+  readonly messagingSystem: string;
 }
 
 const runDirectly: RunInContext = (_context, fn) => fn();
@@ -85,7 +87,7 @@ const runDirectly: RunInContext = (_context, fn) => fn();
  * @throws RangeError naming the option for a `maxAttempts` that is not a positive integer, or
  *   a delay or timeout that is not above 0 and at most 2^31 − 1 ms (Node's timer limit).
  */
-export function resolveBrokerOptions(options: BrokerBackendOptions): ResolvedBrokerOptions {
+export function resolveBrokerOptions(options: BrokerBackendOptions, messagingSystem: string): ResolvedBrokerOptions {
   const logger = options.logger ?? getDefaultSignalLogger();
   if (options.connectionWarningIntervalMs !== undefined) assertDuration('connectionWarningIntervalMs', options.connectionWarningIntervalMs);
   const resolved: ResolvedBrokerOptions = {
@@ -101,6 +103,7 @@ export function resolveBrokerOptions(options: BrokerBackendOptions): ResolvedBro
     outbox: options.outbox,
     onReceiverSettled: options.onReceiverSettled,
     onSent: options.onSent,
+    messagingSystem,
   };
   if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
     throw new RangeError(`maxAttempts must be a positive integer, got ${resolved.maxAttempts}`);

@@ -50,7 +50,7 @@ export class RabbitMQBackend extends BrokerBackend {
 
   /** Connects nothing yet: the first send or the first consumer opens the connection. */
   constructor(options: RabbitMQBackendOptions = {}) {
-    super(options);
+    super(options, 'rabbitmq');
     this.#topology = new RabbitTopology(options.prefix ?? '', options.queueType ?? 'quorum', this.options.maxAttempts);
     this.#url = options.url ?? 'amqp://guest:guest@127.0.0.1:5672';
     this.#prefetch = options.prefetch ?? 16;

@@ -36,9 +36,9 @@ export class RabbitDelivery {
   };
 
   #run(delivery: Delivery): Promise<Error | undefined> {
-    const { onReceiverSettled, runInContext, logger } = this.options;
+    const { onReceiverSettled } = this.options;
     if (onReceiverSettled !== undefined) return invokeObserved(delivery, this.options, onReceiverSettled);
-    return invokeReceiver(delivery, runInContext, logger);
+    return invokeReceiver(delivery, this.options);
   }
 
   async #retry(delivery: Delivery): Promise<void> {

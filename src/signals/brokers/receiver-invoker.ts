@@ -3,9 +3,10 @@ import { toError } from '../errors.js';
 import { isThenable } from '../in-process-backend.js';
 import { logReceiverFailure, type SignalLogger } from '../logger.js';
 import { notifyObserver } from '../observers.js';
+import { extractTraceContext, inSpan, startProcessSpan } from '../tracing.js';
 import type { Receiver, ReceiverOutcome, ReceiverSettledObserver } from '../types.js';
 import type { ReceiverBinding } from './broker-receivers.js';
-import type { ResolvedBrokerOptions, RunInContext } from './broker-options.js';
+import type { ResolvedBrokerOptions } from './broker-options.js';
 import { payloadOf, type SignalEnvelope } from './envelope.js';
 
 /** What a consumer needs to run one receiver on one delivery. */
@@ -16,18 +17,26 @@ export interface Delivery {
   readonly attempt: number;
 }
 
+/** What {@link invokeReceiver} needs of the backend's options. */
+export type InvokeOptions = Pick<ResolvedBrokerOptions, 'runInContext' | 'logger' | 'messagingSystem'>;
+
 /**
  * Runs the receiver of `delivery` inside the message's request context, with the envelope
- * id and the attempt in its {@link DispatchContext}.
+ * id and the attempt in its {@link DispatchContext}, in a `process <signal>` span: a child of
+ * the send's span, whose context the envelope carries (`context.trace`), and linked to it.
+ * Every attempt is a span of its own (`signal.attempt`); a failed one has ERROR status.
  *
  * @returns undefined on success, else the error (already logged with the message id,
  *   attempt and request id). Never rejects.
  */
-export async function invokeReceiver(
-  delivery: Delivery,
-  runInContext: RunInContext,
-  logger: SignalLogger,
-): Promise<Error | undefined> {
+export function invokeReceiver(delivery: Delivery, options: InvokeOptions): Promise<Error | undefined> {
+  const { binding, envelope, attempt } = delivery;
+  const { parent, links } = extractTraceContext(envelope.context.trace);
+  const fields = { system: options.messagingSystem, signalName: binding.signal.name, receiverName: binding.name, messageId: envelope.id, attempt };
+  return inSpan(startProcessSpan(fields, parent, links), parent, () => runReceiver(delivery, options.runInContext, options.logger));
+}
+
+async function runReceiver(delivery: Delivery, runInContext: InvokeOptions['runInContext'], logger: SignalLogger): Promise<Error | undefined> {
   const { binding, envelope, attempt } = delivery;
   const context = new DispatchContext(binding.signal, envelope.id, attempt);
   try {
@@ -59,7 +68,7 @@ export async function invokeObserved(
   observer: ReceiverSettledObserver,
 ): Promise<Error | undefined> {
   const started = performance.now();
-  const error = await invokeReceiver(delivery, options.runInContext, options.logger);
+  const error = await invokeReceiver(delivery, options);
   const durationMs = performance.now() - started;
   const { binding, envelope, attempt } = delivery;
   const outcome = REPORTED_OUTCOMES[decideOutcome(error, attempt, options.maxAttempts)];

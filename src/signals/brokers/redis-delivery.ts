@@ -101,10 +101,10 @@ export class RedisDelivery {
    * dead-lettered, so deliveries beyond it never finished, and the message is not run again.
    */
   #run(delivery: Delivery): Promise<Error | undefined> {
-    const { maxAttempts, onReceiverSettled, runInContext, logger } = this.options;
+    const { maxAttempts, onReceiverSettled, logger } = this.options;
     if (delivery.attempt > maxAttempts) return Promise.resolve(giveUpUnfinished(logger, delivery, delivery.attempt - 1));
     if (onReceiverSettled !== undefined) return invokeObserved(delivery, this.options, onReceiverSettled);
-    return invokeReceiver(delivery, runInContext, logger);
+    return invokeReceiver(delivery, this.options);
   }
 
   /** Re-claims the entry for this consumer, resetting its idle time, so no one reclaims it mid-retry. */

@@ -66,7 +66,7 @@ export class RedisStreamsBackend extends BrokerBackend {
 
   /** Connects nothing yet: the first send or the first consumer opens the connections. */
   constructor(options: RedisStreamsBackendOptions = {}) {
-    super(options);
+    super(options, 'redis');
     this.#keys = new RedisKeys(options.prefix ?? 'signals:');
     this.#timing = resolveTiming(options);
     this.#connection = {
