@@ -23,3 +23,4 @@ export { findUnportableValue } from './payload-check.js';
 export { describeThrown, errorLogFields, type ErrorLogFields } from './error-fields.js';
 export { addDurations, assertDuration, MAX_TIMER_DELAY_MS } from './duration.js';
 export { runDetached } from './detached.js';
+export { combineObservers, type BackendObservers } from './observers.js';

@@ -1,20 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { chromium, type Browser } from 'playwright-core';
 import request from 'supertest';
 import { buildOpenApiDocument } from '../../src/openapi.js';
+import { useChromium } from '../support/chromium.js';
 import { useTestApp } from '../support/test-app.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 
 function documentedOperations(): string[] {
   const { paths = {} } = buildOpenApiDocument({ devMailbox: true });
@@ -72,26 +61,11 @@ describe('openapi routes', () => {
 
   describe('in a browser', function () {
     this.timeout(60_000);
-    let browser: Browser | undefined;
-
-    before(async function () {
-      if (!existsSync(CHROMIUM)) {
-        const reason = `${CHROMIUM} is missing (apt-get install chromium)`;
-        if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${reason}, and REQUIRE_SERVICES=1`);
-        process.stdout.write(`      (skipped: ${reason}; set REQUIRE_SERVICES=1 to fail instead)\n`);
-        this.skip();
-      }
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    });
-
-    after(async () => {
-      await browser?.close();
-    });
+    const browser = useChromium();
 
     it('when /docs is opened, then Swagger UI renders every documented operation, with no error and nothing blocked', async () => {
-      if (browser === undefined) throw new Error('no browser');
       const { port } = (await t().server()).address() as AddressInfo;
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       const problems: string[] = [];
       page.on('console', (message) => {
         if (message.type() === 'error') problems.push(`console: ${message.text()}`);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { InProcessBackend, Signal, SignalTransaction, resetBackend, setBackend, type ReceiverSettledEvent, type SentEvent } from '../../src/signals/index.js';
+import { combineObservers, InProcessBackend, Signal, SignalTransaction, resetBackend, setBackend, type ReceiverSettledEvent, type SentEvent } from '../../src/signals/index.js';
 import { createMemoryLogger, type LogEntry } from '../support/memory-logger.js';
 
 describe('InProcessBackend observers (onSent, onReceiverSettled)', () => {
@@ -72,5 +72,27 @@ describe('InProcessBackend observers (onSent, onReceiverSettled)', () => {
         { receiverName: 'chargeCard', outcome: 'failure', attempt: undefined, messageId: undefined },
       ]);
     });
+  });
+});
+
+describe('combineObservers()', () => {
+  const event = { signalName: 'user.created', messageId: undefined, error: undefined };
+
+  it('when a send is observed, then every set is told, in order', () => {
+    const told: string[] = [];
+    const combined = combineObservers({ onSent: () => told.push('metrics') }, {}, { onSent: () => told.push('stats') });
+    combined.onSent(event);
+    expect(told).to.deep.equal(['metrics', 'stats']);
+  });
+
+  it('when one observer throws, then the others are still told and the first error is thrown on', () => {
+    const told: string[] = [];
+    const combined = combineObservers(
+      { onSent: () => { throw new Error('first'); } },
+      { onSent: () => { throw new Error('second'); } },
+      { onSent: () => told.push('stats') },
+    );
+    expect(() => combined.onSent(event)).to.throw('first');
+    expect(told).to.deep.equal(['stats']);
   });
 });

@@ -1,0 +1,2 @@
+export { signalsDashboard, type DashboardState, type SignalsDashboardOptions } from './dashboard-router.js';
+export { SignalStats, type FailureGroup, type ReceiverStatsSnapshot, type SignalStatsSnapshot } from './signal-stats.js';
