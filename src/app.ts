@@ -7,6 +7,7 @@ import { accessLog } from './middleware/access-log.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { jsonBody } from './middleware/json-body.js';
 import { requestContext } from './middleware/request-context.js';
+import { traceRequests } from './middleware/trace-requests.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { auditEventsRouter } from './routes/audit-events.routes.js';
 import { devMailboxRouter } from './routes/dev-mailbox.routes.js';
@@ -52,6 +53,7 @@ const JSON_BODY_LIMIT = '100kb';
 export function createApp(deps: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
+  app.use(traceRequests);
   app.use(helmet());
   app.use(requestContext);
   app.use(accessLog(deps.logger));

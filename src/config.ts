@@ -41,6 +41,17 @@ export interface BrokerConfig {
   readonly startFrom: 'end' | 'beginning';
 }
 
+/** Where traces go: OpenTelemetry's standard variables, read here so that `.env` can set them. */
+export interface TracingConfig {
+  /**
+   * The OTLP/HTTP URL spans are posted to: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as it is, else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. Unset: no SDK is registered, nothing is traced.
+   */
+  readonly tracesUrl: string | undefined;
+  /** `OTEL_SERVICE_NAME`; unset: each process names itself (`express-signals-web`, `-worker`). */
+  readonly serviceName: string | undefined;
+}
+
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
@@ -59,6 +70,7 @@ export interface AppConfig {
   readonly smtpUrl: string | undefined;
   /** The worker serves `GET /metrics` on this port (at `host`); unset: it does not listen. */
   readonly metricsPort: number | undefined;
+  readonly tracing: TracingConfig;
 }
 
 /**
@@ -113,6 +125,9 @@ const envSchema = z.object({
   RECEIVER_TIMEOUT_MS: positiveMs.default(5000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 /** The environment variables {@link loadConfig} reads, in the order `.env.example` lists them. */
@@ -150,7 +165,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     receiverTimeoutMs: e.RECEIVER_TIMEOUT_MS,
     smtpUrl: e.SMTP_URL,
     metricsPort: e.METRICS_PORT,
+    tracing: tracingConfig(e),
   };
+}
+
+/** The OTLP specification's rule: the signal-specific endpoint as it is, the base one plus `v1/traces`. */
+function tracingConfig(e: z.infer<typeof envSchema>): TracingConfig {
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const fromBase = base === undefined ? undefined : new URL('v1/traces', base.endsWith('/') ? base : `${base}/`).href;
+  return { tracesUrl: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? fromBase, serviceName: e.OTEL_SERVICE_NAME };
 }
 
 function brokerConfig(e: z.infer<typeof envSchema>): BrokerConfig {

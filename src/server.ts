@@ -8,6 +8,7 @@ import { exitGracefullyOnSignals, runMain } from './shutdown.js';
 import { createSignalBackend, describeSignalBackend } from './signal-backend.js';
 import { BrokerBackend } from './signals/brokers/index.js';
 import { setBackend, type BaseSignalBackend } from './signals/index.js';
+import { startTracing, type Tracing } from './tracing.js';
 
 // This file is the web process: it is run, never imported. Everything reusable lives in
 // container.ts, signal-backend.ts, shutdown.ts and app.ts; src/worker.ts runs the receivers apart.
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig();
   const container = buildContainer(config);
+  const tracing = startTracing(config.tracing, 'express-signals-web', container.logger);
   const { metrics } = container;
   const backend = createSignalBackend(config, container.logger, container.outbox, metrics.observers);
   setBackend(backend);
@@ -34,15 +36,16 @@ async function main(): Promise<void> {
     logger: container.logger,
     timeoutMs: config.shutdownTimeoutMs,
     finishing: 'in-flight requests',
-    shutdown: () => shutdown(server, container, backend),
+    shutdown: () => shutdown(server, container, backend, tracing),
   });
 }
 
-/** In this order: no new requests, in-flight ones answered, then the backend, then the database. */
-async function shutdown(server: Server, container: Container, backend: BaseSignalBackend): Promise<void> {
+/** In this order: no new requests, in-flight ones answered, then the backend, the database, and the last spans exported. */
+async function shutdown(server: Server, container: Container, backend: BaseSignalBackend, tracing: Tracing | undefined): Promise<void> {
   await closeServer(server);
   await backend.close();
   await container.close();
+  await tracing?.shutdown();
 }
 
 /**

@@ -10,6 +10,7 @@ import type { SignalMetrics } from './metrics.js';
 import { exitGracefullyOnSignals, runMain } from './shutdown.js';
 import { createWorkerBackend, describeSignalBackend } from './signal-backend.js';
 import { setBackend } from './signals/index.js';
+import { startTracing } from './tracing.js';
 
 // The worker process: runs the app's receivers on a broker backend, without the HTTP server,
 // so that web processes and workers scale apart. Run, never imported.
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const tracing = startTracing(config.tracing, 'express-signals-worker', logger);
   // Connects nothing yet; with SIGNALS_BACKEND=memory the backend refuses before any I/O.
   const container = buildContainer(config, { logger });
   const { metrics } = container;
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
       await backend.close();
       await container.close();
       await new Promise((resolve) => (metricsServer === undefined ? resolve(undefined) : metricsServer.close(resolve)));
+      await tracing?.shutdown();
     },
   });
 }

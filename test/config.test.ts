@@ -171,6 +171,10 @@ describe('loadConfig()', () => {
     ['LOG_FORMAT', 'json', (c) => c.logFormat, 'json'],
     ['METRICS_PORT', '9464', (c) => c.metricsPort, 9464],
     ['METRICS_PORT', '0', (c) => c.metricsPort, 0],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', (c) => c.tracing.tracesUrl, 'http://127.0.0.1:4318/v1/traces'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'https://otel.example.com/base/', (c) => c.tracing.tracesUrl, 'https://otel.example.com/base/v1/traces'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://127.0.0.1:4318/custom', (c) => c.tracing.tracesUrl, 'http://127.0.0.1:4318/custom'],
+    ['OTEL_SERVICE_NAME', 'shop-web', (c) => c.tracing.serviceName, 'shop-web'],
   ];
   for (const [variable, value, read, expected] of accepted) {
     it(`when ${variable}=${value.length > 20 ? `${value.slice(0, 20)}…` : value}, then it is accepted as ${JSON.stringify(expected)}`, () => {
@@ -205,6 +209,8 @@ describe('loadConfig()', () => {
     ['NODE_ENV', 'staging'],
     ['METRICS_PORT', '65536'],
     ['METRICS_PORT', '-1'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://127.0.0.1:4317'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'not a url'],
   ];
   for (const [variable, value] of refused) {
     it(`when ${variable}=${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}, then it is refused naming ${variable}`, () => {
@@ -214,6 +220,12 @@ describe('loadConfig()', () => {
         .that.matches(new RegExp(`^Invalid configuration: ${variable}: `));
     });
   }
+
+  it('when no OTLP endpoint is set, then tracing is off; when both are, then the traces endpoint wins', () => {
+    expect(loadConfig({}).tracing).to.deep.equal({ tracesUrl: undefined, serviceName: undefined });
+    const both = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a.example:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b.example:4318/v1/traces' };
+    expect(loadConfig(both).tracing.tracesUrl).to.equal('http://b.example:4318/v1/traces');
+  });
 
   it('when DATABASE_URL is refused, then the line says which forms are accepted', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://localhost/app' })).to.throw(
