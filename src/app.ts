@@ -23,7 +23,9 @@ import type { DevResetService } from './services/dev-reset.service.js';
 import type { DevMailbox } from './services/mailer.js';
 import type { OrderService } from './services/order.service.js';
 import type { ProductService } from './services/product.service.js';
+import { appSignals } from './services/signals.js';
 import type { UserService } from './services/user.service.js';
+import { signalsDashboard, type SignalStats } from './signals/dashboard/index.js';
 
 export interface AppDeps extends ListenerDeps {
   readonly logger: Logger;
@@ -39,6 +41,17 @@ export interface AppDeps extends ListenerDeps {
   readonly isReady: () => Promise<boolean>;
   /** Served at `GET /metrics`. */
   readonly metrics: SignalMetrics;
+  /** Served at `/signals` when given; the container leaves it out when `SIGNALS_DASHBOARD` is off. */
+  readonly dashboard?: DashboardSettings;
+}
+
+/** How the app serves the signals dashboard: its live figures, token and mode. */
+export interface DashboardSettings {
+  readonly stats: SignalStats;
+  readonly token: string | undefined;
+  readonly readOnly: boolean;
+  /** The header line: `redis at 127.0.0.1:6379, prefix signals:`. */
+  readonly description: string;
 }
 
 /** The Express app, plus the disposer of the listeners it connected. */
@@ -60,6 +73,7 @@ export function createApp(deps: AppDeps): App {
   app.use(jsonBody(JSON_BODY_LIMIT));
   app.use(healthRouter(deps.isReady));
   app.use(metricsRouter(deps.metrics));
+  if (deps.dashboard !== undefined) app.use('/signals', signalsDashboard({ signals: appSignals, logger: deps.logger, ...deps.dashboard }));
   app.use('/users', usersRouter(deps.users));
   app.use('/orders', ordersRouter(deps.orders));
   app.use('/products', productsRouter(deps.products));

@@ -71,6 +71,15 @@ export interface AppConfig {
   /** The worker serves `GET /metrics` on this port (at `host`); unset: it does not listen. */
   readonly metricsPort: number | undefined;
   readonly tracing: TracingConfig;
+  readonly dashboard: DashboardConfig;
+}
+
+/** Whether `/signals` is served, and how. */
+export interface DashboardConfig {
+  /** `on`: replay and delete allowed; `read-only`: figures and dead letters only; `off`: not mounted (404). */
+  readonly mode: 'on' | 'read-only' | 'off';
+  /** Required by every API call when set (`Authorization: Bearer <token>`). */
+  readonly token: string | undefined;
 }
 
 /**
@@ -128,6 +137,9 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // The dashboard at /signals: on outside production, off in production unless it has a token.
+  SIGNALS_DASHBOARD: z.enum(['on', 'read-only', 'off']).optional(),
+  SIGNALS_DASHBOARD_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
 });
 
 /** The environment variables {@link loadConfig} reads, in the order `.env.example` lists them. */
@@ -166,7 +178,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpUrl: e.SMTP_URL,
     metricsPort: e.METRICS_PORT,
     tracing: tracingConfig(e),
+    dashboard: dashboardConfig(e),
   };
+}
+
+/**
+ * `SIGNALS_DASHBOARD` defaults to `on`, and in production to `off` unless
+ * `SIGNALS_DASHBOARD_TOKEN` is set: production never serves it without a token.
+ *
+ * @throws ConfigError for `on` or `read-only` in production without a token.
+ */
+function dashboardConfig(e: z.infer<typeof envSchema>): DashboardConfig {
+  const token = e.SIGNALS_DASHBOARD_TOKEN;
+  const production = e.NODE_ENV === 'production';
+  const mode = e.SIGNALS_DASHBOARD ?? (production && token === undefined ? 'off' : 'on');
+  if (production && mode !== 'off' && token === undefined) {
+    throw new ConfigError('Invalid configuration: SIGNALS_DASHBOARD: in production the dashboard needs SIGNALS_DASHBOARD_TOKEN');
+  }
+  return { mode, token };
 }
 
 /** The OTLP specification's rule: the signal-specific endpoint as it is, the base one plus `v1/traces`. */

@@ -1,4 +1,4 @@
-import type { AppDeps } from './app.js';
+import type { AppDeps, DashboardSettings } from './app.js';
 import type { AppConfig } from './config.js';
 import { connectDatabase, isDatabaseReady, type DatabaseConnection, type PostgresOptions } from './db/connection.js';
 import { createLogger, type Logger } from './logger.js';
@@ -16,6 +16,9 @@ import { OrderService } from './services/order.service.js';
 import { ProductService } from './services/product.service.js';
 import { ReadCache } from './services/read-cache.js';
 import { UserService } from './services/user.service.js';
+import { describeSignalBackend } from './signal-backend.js';
+import { SignalStats } from './signals/dashboard/index.js';
+import { combineObservers, type BackendObservers } from './signals/index.js';
 import { KyselyOutboxStore, type OutboxStore } from './signals/outbox/index.js';
 
 /** Everything the web process and the worker need, built from the config. */
@@ -24,6 +27,8 @@ export interface Container extends AppDeps {
   readonly connection: DatabaseConnection;
   /** The broker backends' transactional outbox, in this database. */
   readonly outbox: OutboxStore;
+  /** What the signal backend is given to observe sends and runs: the metrics and the dashboard's stats. */
+  readonly observers: BackendObservers;
   /** Closes the database. Does not touch the signal backend, which the process owns. */
   close(): Promise<void>;
 }
@@ -51,6 +56,8 @@ export function buildContainer(config: AppConfig, options: ContainerOptions = {}
   const products = new ProductRepository(db);
   const handled = new HandledMessageService({ db, handled: new HandledMessageRepository(db) });
   const mailbox = config.nodeEnv === 'production' || !inProcess ? undefined : new DevMailbox();
+  const metrics = new SignalMetrics({ system: config.signalsBackend, logger });
+  const signalStats = new SignalStats();
   const transport = config.smtpUrl === undefined ? undefined : createSmtpTransport(config.smtpUrl);
   return {
     config,
@@ -67,7 +74,16 @@ export function buildContainer(config: AppConfig, options: ContainerOptions = {}
     audit: new AuditService({ audit: new AuditRepository(db), handled }),
     handled,
     isReady: () => isDatabaseReady(db),
-    metrics: new SignalMetrics({ system: config.signalsBackend, logger }),
+    metrics,
+    observers: combineObservers(metrics.observers, signalStats),
+    dashboard: dashboardSettings(config, signalStats),
     close: () => db.destroy(),
   };
+}
+
+/** The dashboard as `SIGNALS_DASHBOARD` and its token say; `undefined` when it is off. */
+function dashboardSettings(config: AppConfig, stats: SignalStats): DashboardSettings | undefined {
+  const { mode, token } = config.dashboard;
+  if (mode === 'off') return undefined;
+  return { stats, token, readOnly: mode === 'read-only', description: describeSignalBackend(config) };
 }

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const container = buildContainer(config);
   const tracing = startTracing(config.tracing, 'express-signals-web', container.logger);
   const { metrics } = container;
-  const backend = createSignalBackend(config, container.logger, container.outbox, metrics.observers);
+  const backend = createSignalBackend(config, container.logger, container.outbox, container.observers);
   setBackend(backend);
   metrics.watch(backend);
   metrics.collectProcessMetrics();

@@ -10,13 +10,7 @@ import {
   type BrokerBackendOptions,
   type RunInContext,
 } from './signals/brokers/index.js';
-import { InProcessBackend, type BaseSignalBackend, type ReceiverSettledObserver, type SentObserver } from './signals/index.js';
-
-/** What a backend tells about each send and each receiver's run, for metrics (`SignalMetrics.observers`). */
-export interface BackendObservers {
-  readonly onSent?: SentObserver;
-  readonly onReceiverSettled?: ReceiverSettledObserver;
-}
+import { InProcessBackend, type BackendObservers, type BaseSignalBackend } from './signals/index.js';
 
 /**
  * The signal backend `SIGNALS_BACKEND` names, for the web process. A broker backend built

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DashboardSettings } from './app.js';
 import { loadConfig, loadEnvFile, type AppConfig } from './config.js';
 import { buildContainer } from './container.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   // Connects nothing yet; with SIGNALS_BACKEND=memory the backend refuses before any I/O.
   const container = buildContainer(config, { logger });
   const { metrics } = container;
-  const backend = createWorkerBackend(config, logger, container.outbox, metrics.observers);
+  const backend = createWorkerBackend(config, logger, container.outbox, container.observers);
   metrics.watch(backend);
   metrics.collectProcessMetrics();
   await migrateToLatest(container.connection);
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   await backend.whenConsuming();
   // Receivers may send signals of their own: their outbox rows are relayed from here too.
   backend.startOutboxRelay();
-  const metricsServer = await serveMetrics(metrics, config, logger);
+  const metricsServer = await serveMetrics(metrics, config, logger, container.dashboard);
   const signals = describeSignalBackend(config);
   logger.info(`Worker consuming signals on ${signals}`, { backend: config.signalsBackend, signals });
   exitGracefullyOnSignals({
@@ -50,13 +51,14 @@ async function main(): Promise<void> {
 }
 
 /** With `METRICS_PORT`, listens for `GET /metrics` there (at `HOST`) and logs where. */
-async function serveMetrics(metrics: SignalMetrics, config: AppConfig, logger: Logger): Promise<Server | undefined> {
+async function serveMetrics(metrics: SignalMetrics, config: AppConfig, logger: Logger, dashboard: DashboardSettings | undefined): Promise<Server | undefined> {
   if (config.metricsPort === undefined) return undefined;
-  const server = createMetricsApp(metrics, logger).listen(config.metricsPort, config.host);
+  const server = createMetricsApp(metrics, logger, dashboard).listen(config.metricsPort, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
-  logger.info(`Metrics on http://${host}:${port}/metrics`, { address, port });
+  const where = dashboard === undefined ? '' : ` and its dashboard on http://${host}:${port}/signals/`;
+  logger.info(`Metrics on http://${host}:${port}/metrics${where}`, { address, port });
   return server;
 }
 

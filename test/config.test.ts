@@ -316,3 +316,29 @@ describe('createWorkerBackend()', () => {
     await backend.close();
   });
 });
+
+describe('loadConfig(): the signals dashboard', () => {
+  const TOKEN = 'sixteen-chars-at-least';
+
+  it('when nothing is set outside production, then it is on without a token', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).dashboard).to.deep.equal({ mode: 'on', token: undefined });
+    expect(loadConfig({ NODE_ENV: 'test' }).dashboard.mode).to.equal('on');
+  });
+
+  it('when nothing is set in production, then it is off; with a token, it is on and needs it', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).dashboard).to.deep.equal({ mode: 'off', token: undefined });
+    expect(loadConfig({ NODE_ENV: 'production', SIGNALS_DASHBOARD_TOKEN: TOKEN }).dashboard).to.deep.equal({ mode: 'on', token: TOKEN });
+    expect(loadConfig({ NODE_ENV: 'production', SIGNALS_DASHBOARD: 'read-only', SIGNALS_DASHBOARD_TOKEN: TOKEN }).dashboard.mode).to.equal('read-only');
+  });
+
+  it('when production asks for the dashboard without a token, then it throws one line saying a token is needed', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SIGNALS_DASHBOARD: 'on' })).to.throw(
+      ConfigError,
+      'Invalid configuration: SIGNALS_DASHBOARD: in production the dashboard needs SIGNALS_DASHBOARD_TOKEN',
+    );
+  });
+
+  it('when the token is shorter than 16 characters, then it is refused naming SIGNALS_DASHBOARD_TOKEN', () => {
+    expect(() => loadConfig({ SIGNALS_DASHBOARD_TOKEN: 'short' })).to.throw(ConfigError, 'SIGNALS_DASHBOARD_TOKEN: expected at least 16 characters');
+  });
+});

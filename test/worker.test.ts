@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DashboardState } from '../src/signals/dashboard/index.js';
 import { rabbitBroker, redisBroker, type TestBroker } from './signals/brokers/support/brokers.js';
 import { requireServer } from './signals/brokers/support/services.js';
 import { uniquePrefix, waitFor } from './signals/brokers/support/waiting.js';
@@ -169,6 +170,14 @@ function describeAcrossProcesses(broker: TestBroker): void {
       const sentBy = (scraped: string): number => sampleValue(scraped, 'messaging_client_sent_messages_total', sent) ?? 0;
       expect(sentBy(web) + sentBy(text)).to.equal(1);
       expect(sampleValue(web, 'messaging_outbox_pending_messages', { messaging_system: broker.name })).to.equal(0);
+
+      // The worker's dashboard shows the runs of its receivers.
+      const state = (await (await fetch(metricsUrl.replace('/metrics', '/signals/api/state'))).json()) as DashboardState;
+      const runs = state.stats?.receivers.filter((entry) => entry.signal === 'user.created').map((entry) => [entry.receiver, entry.runs]);
+      expect(runs).to.have.deep.members([
+        ['sendWelcomeEmail', 1],
+        ['auditUserCreated', 1],
+      ]);
 
       worker.child.kill('SIGTERM');
       expect(await worker.exited).to.equal(0);

@@ -36,8 +36,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = createLogger({ level: 'debug', transports: [logs] });
   const config = { ...loadConfig({ DATABASE_URL: 'sqlite::memory:', NODE_ENV: 'test', ...env }), database: database.config };
   const container = buildContainer(config, { logger, postgres: database.postgres });
-  // As the web process builds it on the memory backend, with the metrics' observers.
-  setBackend(new InProcessBackend({ logger, receiverTimeoutMs: config.receiverTimeoutMs, ...container.metrics.observers }));
+  // As the web process builds it on the memory backend, observed by the metrics and the dashboard.
+  setBackend(new InProcessBackend({ logger, receiverTimeoutMs: config.receiverTimeoutMs, ...container.observers }));
   await migrateToLatest(container.connection);
   const app = createApp(container);
   let listening: Promise<Server> | undefined;
