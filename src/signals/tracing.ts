@@ -123,8 +123,13 @@ export function endSpan(span: Span, error?: Error): void {
  * it), then ends the span with the error `run` resolved to. `run` must not reject. A span that
  * neither records nor carries a trace (no SDK) is skipped: `run` runs as it is.
  */
-export async function inSpan(span: Span, parent: Context, run: () => Promise<Error | undefined>): Promise<Error | undefined> {
+export function inSpan(span: Span, parent: Context, run: () => Promise<Error | undefined>): Promise<Error | undefined> {
+  // Not async here: an untraced run costs no extra promise or microtask.
   if (!span.isRecording() && !trace.isSpanContextValid(span.spanContext())) return run();
+  return runInSpan(span, parent, run);
+}
+
+async function runInSpan(span: Span, parent: Context, run: () => Promise<Error | undefined>): Promise<Error | undefined> {
   let error: Error | undefined;
   try {
     error = await context.with(trace.setSpan(parent, span), run);

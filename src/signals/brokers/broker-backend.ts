@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import { BaseSignalBackend } from '../backend.js';
 import { runDetached } from '../detached.js';
 import { describeThrown, errorLogFields } from '../error-fields.js';
@@ -7,7 +8,6 @@ import type { OutboxMessage } from '../outbox/outbox-store.js';
 import type { Signal } from '../signal.js';
 import type { SignalTransaction } from '../transaction.js';
 import { endSpan, injectTraceContext, setMessageId, startSendSpan } from '../tracing.js';
-import type { Span } from '@opentelemetry/api';
 import type { AnySignal, ConnectOptions, Receiver } from '../types.js';
 import { BrokerReceivers, type ReceiverBinding } from './broker-receivers.js';
 import { resolveBrokerOptions, type BrokerBackendOptions, type ResolvedBrokerOptions } from './broker-options.js';
