@@ -23,9 +23,9 @@ import type { DevResetService } from './services/dev-reset.service.js';
 import type { DevMailbox } from './services/mailer.js';
 import type { OrderService } from './services/order.service.js';
 import type { ProductService } from './services/product.service.js';
-import { appSignals } from './services/signals.js';
 import type { UserService } from './services/user.service.js';
-import { signalsDashboard, type SignalStats } from './signals/dashboard/index.js';
+import { signalsDashboardRouter } from './routes/signals-dashboard.routes.js';
+import type { SignalStats } from './signals/dashboard/index.js';
 
 export interface AppDeps extends ListenerDeps {
   readonly logger: Logger;
@@ -73,14 +73,14 @@ export function createApp(deps: AppDeps): App {
   app.use(jsonBody(JSON_BODY_LIMIT));
   app.use(healthRouter(deps.isReady));
   app.use(metricsRouter(deps.metrics));
-  if (deps.dashboard !== undefined) app.use('/signals', signalsDashboard({ signals: appSignals, logger: deps.logger, ...deps.dashboard }));
+  if (deps.dashboard !== undefined) app.use('/signals', signalsDashboardRouter(deps.dashboard, deps.logger));
   app.use('/users', usersRouter(deps.users));
   app.use('/orders', ordersRouter(deps.orders));
   app.use('/products', productsRouter(deps.products));
   app.use('/audit-events', auditEventsRouter(deps.audit));
   if (deps.mailbox !== undefined) app.use('/dev', devMailboxRouter(deps.mailbox));
   if (deps.devReset !== undefined) app.use('/dev', devResetRouter(deps.devReset));
-  app.use(openApiRouter(buildOpenApiDocument({ devMailbox: deps.mailbox !== undefined })));
+  app.use(openApiRouter(buildOpenApiDocument({ devMailbox: deps.mailbox !== undefined, dashboard: deps.dashboard !== undefined })));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return Object.assign(app, { disposeListeners: registerListeners(deps) });

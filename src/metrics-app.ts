@@ -2,8 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { DashboardSettings } from './app.js';
 import type { Logger } from './logger.js';
-import { appSignals } from './services/signals.js';
-import { signalsDashboard } from './signals/dashboard/index.js';
+import { signalsDashboardRouter } from './routes/signals-dashboard.routes.js';
 import type { SignalMetrics } from './metrics.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { metricsRouter } from './routes/metrics.routes.js';
@@ -18,7 +17,7 @@ export function createMetricsApp(metrics: SignalMetrics, logger: Logger, dashboa
   app.disable('x-powered-by');
   app.use(helmet());
   app.use(metricsRouter(metrics));
-  if (dashboard !== undefined) app.use('/signals', signalsDashboard({ signals: appSignals, logger, ...dashboard }));
+  if (dashboard !== undefined) app.use('/signals', signalsDashboardRouter(dashboard, logger));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -48,15 +48,16 @@ function documentedOperations(document: { paths?: Record<string, object> }): str
 /** What `app` serves, and what the document `createApp` gave it lists. */
 function operationsOf(app: App): { served: string[]; documented: string[] } {
   const served = servedOperations(app.router as unknown as RouterLike).sort();
-  return { served, documented: documentedOperations(buildOpenApiDocument({ devMailbox: served.includes('GET /dev/mailbox') })) };
+  const options = { devMailbox: served.includes('GET /dev/mailbox'), dashboard: served.includes('GET /signals') };
+  return { served, documented: documentedOperations(buildOpenApiDocument(options)) };
 }
 
 describe('buildOpenApiDocument()', () => {
-  for (const devMailbox of [true, false]) {
-    it(`when validated as OpenAPI 3.1 (devMailbox: ${devMailbox}), then it is valid and every $ref resolves`, async () => {
+  for (const [devMailbox, dashboard] of [[true, true], [false, false], [false, true]] as const) {
+    it(`when validated as OpenAPI 3.1 (devMailbox: ${devMailbox}, dashboard: ${dashboard}), then it is valid and every $ref resolves`, async () => {
       const validator = new Validator();
       // A copy: the document is shared by every app.
-      const result = await validator.validate(JSON.parse(JSON.stringify(buildOpenApiDocument({ devMailbox }))) as Record<string, unknown>);
+      const result = await validator.validate(JSON.parse(JSON.stringify(buildOpenApiDocument({ devMailbox, dashboard }))) as Record<string, unknown>);
       expect(result.errors).to.equal(undefined);
       expect(result.valid).to.equal(true);
       expect(validator.version).to.equal('3.1');
@@ -65,7 +66,7 @@ describe('buildOpenApiDocument()', () => {
   }
 
   it('when an operation has a JSON body, then the schema carries what the route validates: strict, required fields, limits', () => {
-    const schemas = buildOpenApiDocument({ devMailbox: false }).components?.schemas ?? {};
+    const schemas = buildOpenApiDocument({ devMailbox: false, dashboard: false }).components?.schemas ?? {};
     expect(schemas.NewUser).to.deep.include({ additionalProperties: false, required: ['email', 'name', 'password'] });
     expect(schemas.NewUser).to.have.nested.property('properties.password').that.includes({ minLength: 8, maxLength: 200 });
     expect(schemas.UserChanges).to.deep.include({ additionalProperties: false, minProperties: 1 });
@@ -77,6 +78,7 @@ describe('buildOpenApiDocument()', () => {
     it('when the app serves a route, then the document has its operation, and documents no other', () => {
       const { served, documented } = operationsOf(t().app);
       expect(served).to.include('GET /dev/mailbox');
+      expect(served).to.include('POST /signals/api/dead-letters/replay');
       expect(served).to.include('POST /orders/{id}/ship');
       expect(documented).to.deep.equal(served);
     });
@@ -88,6 +90,7 @@ describe('buildOpenApiDocument()', () => {
       try {
         const { served, documented } = operationsOf(production.app);
         expect(served).not.to.include('GET /dev/mailbox');
+        expect(served).not.to.include('GET /signals');
         expect(documented).to.deep.equal(served);
       } finally {
         await production.close();
@@ -108,7 +111,7 @@ function documentedSchema(paths: ZodOpenApiPathsObject, method: Method, path: st
 
 describe('the documented responses', () => {
   const t = useTestApp();
-  const paths = documentedPaths({ devMailbox: true });
+  const paths = documentedPaths({ devMailbox: true, dashboard: true });
 
   /** Asserts that `response` has a status the document lists for the operation, and a body its schema accepts. */
   function expectDocumented(method: Method, path: string, response: request.Response): void {
@@ -170,7 +173,7 @@ describe('the documented responses', () => {
 
   it('when a path is asked with a method it has no operation for, then the 405 has the documented error shape', async () => {
     const response = await request(t().app).put('/users').send({}).expect(405);
-    const { components } = buildOpenApiDocument({ devMailbox: true });
+    const { components } = buildOpenApiDocument({ devMailbox: true, dashboard: true });
     expect(components?.responses).to.have.property('MethodNotAllowed');
     expect(errorBody.parse(response.body).error.code).to.equal('method_not_allowed');
   });

@@ -6,7 +6,7 @@ import { useChromium } from '../support/chromium.js';
 import { useTestApp } from '../support/test-app.js';
 
 function documentedOperations(): string[] {
-  const { paths = {} } = buildOpenApiDocument({ devMailbox: true });
+  const { paths = {} } = buildOpenApiDocument({ devMailbox: true, dashboard: true });
   return Object.entries(paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
 }
 
@@ -16,7 +16,7 @@ describe('openapi routes', () => {
   describe('GET /openapi.json', () => {
     it('when asked, then it answers the document of this app as JSON', async () => {
       const response = await request(t().app).get('/openapi.json').expect(200).expect('Content-Type', /application\/json/);
-      expect(response.body).to.deep.equal(JSON.parse(JSON.stringify(buildOpenApiDocument({ devMailbox: true }))));
+      expect(response.body).to.deep.equal(JSON.parse(JSON.stringify(buildOpenApiDocument({ devMailbox: true, dashboard: true }))));
       expect(response.body).to.have.nested.property('paths./dev/mailbox');
     });
 

@@ -33,7 +33,8 @@ export interface SignalsDashboardOptions {
   readonly logger?: SignalLogger;
 }
 
-const filterSchema = z
+/** The body of `POST api/dead-letters/replay` and `…/delete`, as the router validates it. */
+export const deadLetterFilterSchema = z
   .object({
     signal: z.string().min(1).max(200).optional(),
     receiver: z.string().min(1).max(200).optional(),
@@ -45,7 +46,8 @@ const filterSchema = z
   .strict()
   .refine((filter) => filter.all === true || Object.keys(filter).length > 0, { message: 'Give a filter, or "all": true for every dead letter' });
 
-const listSchema = z.object({
+/** The query of `GET api/dead-letters`, as the router validates it. */
+export const deadLetterListQuerySchema = z.object({
   signal: z.string().min(1).optional(),
   receiver: z.string().min(1).optional(),
   error: z.string().min(1).optional(),
@@ -90,7 +92,7 @@ export function signalsDashboard(options: SignalsDashboardOptions): Router {
   api.use(express.json({ limit: '100kb' }));
   api.get('/state', handle(async (_req, res) => res.json(await readState(backend(), options, readOnly))));
   api.get('/dead-letters', handle(async (req, res) => {
-    const query = listSchema.safeParse(req.query);
+    const query = deadLetterListQuerySchema.safeParse(req.query);
     if (!query.success) return fail(res, 400, z.prettifyError(query.error));
     res.json(await brokerOf(backend()).listDeadLetters(query.data));
   }));
@@ -194,7 +196,7 @@ function parseFilter(req: Request, res: Response, readOnly: boolean): DeadLetter
     fail(res, 415, 'Send the filter as application/json');
     return undefined;
   }
-  const parsed = filterSchema.safeParse(req.body);
+  const parsed = deadLetterFilterSchema.safeParse(req.body);
   if (!parsed.success) {
     fail(res, 400, z.prettifyError(parsed.error));
     return undefined;
