@@ -55,7 +55,7 @@ export class RabbitMQBackend extends BrokerBackend {
     this.#url = options.url ?? 'amqp://guest:guest@127.0.0.1:5672';
     this.#prefetch = options.prefetch ?? 16;
     assertPositiveInteger('prefetch', this.#prefetch);
-    this.#deadLetters = new RabbitDeadLetters(() => this.#connect(), this.#topology);
+    this.#deadLetters = new RabbitDeadLetters(() => this.#openPassConnection(), this.#topology);
   }
 
   override destinationOf(signalName: string): string {
@@ -197,6 +197,15 @@ export class RabbitMQBackend extends BrokerBackend {
     });
     this.#publisher = publisher;
     return publisher;
+  }
+
+  /** A connection of its own for one pass over the dead letters, without Nagle's delay (see RabbitDeadLetters). */
+  #openPassConnection(): Connection {
+    const timeoutMs = this.options.sendTimeoutMs;
+    const connection = runDetached(() => new Connection({ url: this.#url, connectionTimeout: timeoutMs, acquireTimeout: timeoutMs, retryLow: 100, retryHigh: 2000, noDelay: true }));
+    // Its failures reject the pass's own calls; the event must not go unheard.
+    connection.on('error', () => undefined);
+    return connection;
   }
 
   #connect(): Connection {

@@ -6,6 +6,9 @@ import { bodyText } from './rabbitmq-delivery.js';
 import type { RabbitTopology } from './rabbitmq-topology.js';
 import type { DeadLetter } from './receiver-invoker.js';
 
+/** Decides what a pass does with one dead letter; `connection` is the pass's own. */
+type Judge = (entry: DeadLetterEntry, connection: Connection) => Promise<Verdict>;
+
 /** What a pass over the queue does with one dead letter. */
 type Verdict = { readonly action: 'keep' } | { readonly action: 'drop' } | { readonly action: 'replay'; readonly queue: string; readonly envelope: SignalEnvelope };
 
@@ -25,8 +28,13 @@ type Verdict = { readonly action: 'keep' } | { readonly action: 'drop' } | { rea
 export class RabbitDeadLetters {
   #passes: Promise<unknown> = Promise.resolve();
 
+  /**
+   * @param open opens a connection for one pass, closed after it. It should disable Nagle's
+   *   algorithm (`noDelay`): a pass writes an ack and then a get, and with Nagle the get waits
+   *   for the server's delayed TCP ack of the ack, about 40 ms per dead letter.
+   */
   constructor(
-    private readonly connection: () => Connection,
+    private readonly open: () => Connection,
     private readonly topology: RabbitTopology,
   ) {}
 
@@ -44,10 +52,10 @@ export class RabbitDeadLetters {
     const skipped: { id: string; reason: string }[] = [];
     let replayed = 0;
     const queues = new Map<string, boolean>();
-    await this.#pass(async (entry) => {
+    await this.#pass(async (entry, connection) => {
       if (!matchesDeadLetter(entry, filter)) return { action: 'keep' };
       const queue = this.topology.queue(entry.signal, entry.receiver);
-      const reason = unreplayable(entry) ?? ((await this.#queueExists(queue, queues)) ? undefined : `queue ${queue} does not exist`);
+      const reason = unreplayable(entry) ?? ((await queueExists(connection, queue, queues)) ? undefined : `queue ${queue} does not exist`);
       if (reason !== undefined || entry.envelope === undefined) {
         skipped.push({ id: entry.id, reason: reason ?? 'not replayable' });
         return { action: 'keep' };
@@ -69,24 +77,36 @@ export class RabbitDeadLetters {
   }
 
   /** Runs one pass after the passes already started in this process. */
-  #pass(judge: (entry: DeadLetterEntry) => Promise<Verdict>): Promise<void> {
+  #pass(judge: Judge): Promise<void> {
     const pass = this.#passes.then(() => this.#run(judge));
     this.#passes = pass.catch(() => undefined);
     return pass;
   }
 
-  async #run(judge: (entry: DeadLetterEntry) => Promise<Verdict>): Promise<void> {
+  async #run(judge: Judge): Promise<void> {
+    const connection = this.open();
+    try {
+      await this.#runOn(connection, judge);
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  }
+
+  async #runOn(connection: Connection, judge: Judge): Promise<void> {
     const queue = this.topology.deadLetterQueue;
-    const count = await this.#messageCount(queue);
+    const count = await messageCount(connection, queue);
     if (count === 0) return;
-    const channel = await this.connection().acquire();
+    const channel = await connection.acquire();
     try {
       await channel.confirmSelect();
+      // One message at a time, each copy confirmed before its original is acked: on a quorum
+      // queue, acks sent for several messages held at once can be lost when the channel closes
+      // right after them (RabbitMQ 3.10), which would leave the kept copies as duplicates.
       for (let taken = 0; taken < count; taken++) {
         const message = await channel.basicGet({ queue });
         if (message === undefined) return;
         const body = bodyText(message.body);
-        await this.#settle(channel, message, body, await judge(parseDeadLetterMessage(message, body, this.topology)));
+        await this.#settle(channel, message, body, await judge(parseDeadLetterMessage(message, body, this.topology), connection));
         channel.basicAck({ deliveryTag: message.deliveryTag });
       }
     } finally {
@@ -95,6 +115,7 @@ export class RabbitDeadLetters {
     }
   }
 
+  /** Publishes what `verdict` asks for; resolves once the broker confirmed it. */
   async #settle(channel: Channel, message: SyncMessage, body: string, verdict: Verdict): Promise<void> {
     if (verdict.action === 'drop') return;
     if (verdict.action === 'replay') {
@@ -105,36 +126,37 @@ export class RabbitDeadLetters {
     const { messageId, contentType, headers } = message;
     await channel.basicPublish({ routingKey: this.topology.deadLetterQueue, durable: true, messageId, contentType, headers: keptHeaders(headers) }, Buffer.from(body));
   }
+}
 
-  async #messageCount(queue: string): Promise<number> {
-    // A channel of its own: the broker closes the channel of a passive declare that finds no queue.
-    const channel = await this.connection().acquire();
-    try {
-      return (await channel.queueDeclare({ queue, passive: true })).messageCount;
-    } catch (error) {
-      if ((error as { code?: unknown }).code === 'NOT_FOUND') return 0;
-      throw error;
-    } finally {
-      if (channel.active) await channel.close().catch(() => undefined);
-    }
+/** The messages of `queue`; 0 when it does not exist. */
+async function messageCount(connection: Connection, queue: string): Promise<number> {
+  // A channel of its own: the broker closes the channel of a passive declare that finds no queue.
+  const channel = await connection.acquire();
+  try {
+    return (await channel.queueDeclare({ queue, passive: true })).messageCount;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'NOT_FOUND') return 0;
+    throw error;
+  } finally {
+    if (channel.active) await channel.close().catch(() => undefined);
   }
+}
 
-  async #queueExists(queue: string, known: Map<string, boolean>): Promise<boolean> {
-    const cached = known.get(queue);
-    if (cached !== undefined) return cached;
-    const channel = await this.connection().acquire();
-    let exists = true;
-    try {
-      await channel.queueDeclare({ queue, passive: true });
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'NOT_FOUND') throw error;
-      exists = false;
-    } finally {
-      if (channel.active) await channel.close().catch(() => undefined);
-    }
-    known.set(queue, exists);
-    return exists;
+async function queueExists(connection: Connection, queue: string, known: Map<string, boolean>): Promise<boolean> {
+  const cached = known.get(queue);
+  if (cached !== undefined) return cached;
+  const channel = await connection.acquire();
+  let exists = true;
+  try {
+    await channel.queueDeclare({ queue, passive: true });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'NOT_FOUND') throw error;
+    exists = false;
+  } finally {
+    if (channel.active) await channel.close().catch(() => undefined);
   }
+  known.set(queue, exists);
+  return exists;
 }
 
 /**
@@ -182,7 +204,7 @@ export function parseDeadLetterMessage(message: SyncMessage, body: string, topol
     messageId: undefined,
     attempts: Number(headers.attempts ?? 0),
     error: { name: 'Error', message: text(headers.error, 'not a signal envelope') },
-    deadLetteredAt: undefined,
+    deadLetteredAt: typeof headers.deadLetteredAt === 'string' ? headers.deadLetteredAt : undefined,
     envelope: undefined,
     raw: body,
   };

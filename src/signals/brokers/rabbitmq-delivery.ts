@@ -62,7 +62,7 @@ export class RabbitDelivery {
 
   /** A message no receiver can read is dead-lettered at once: retrying cannot repair it. */
   async #deadLetterUnreadable(message: AsyncMessage): Promise<ConsumerStatus> {
-    const headers = { signal: this.binding.signal.name, receiver: this.binding.name, attempts: 0, error: 'not a signal envelope' };
+    const headers = { signal: this.binding.signal.name, receiver: this.binding.name, attempts: 0, error: 'not a signal envelope', deadLetteredAt: new Date().toISOString() };
     await this.publisher.send({ routingKey: this.topology.deadLetterQueue, durable: true, headers }, Buffer.from(bodyText(message.body)));
     return ConsumerStatus.ACK;
   }

@@ -9,10 +9,21 @@ import type { DeadLetter } from './receiver-invoker.js';
 const PAGE = 500;
 
 /**
+ * Deletes dead letter ARGV[1] from KEYS[1] and, only if it was there, appends envelope ARGV[2]
+ * to stream KEYS[2]: atomic, so two replays at once (two dashboards, a dashboard and the command
+ * line) send each dead letter once, and a dead letter deleted meanwhile is not sent at all.
+ */
+const REPLAY_SCRIPT = `if redis.call('XDEL', KEYS[1], ARGV[1]) == 1 then
+  redis.call('XADD', KEYS[2], '*', 'envelope', ARGV[2])
+  return 1
+end
+return 0`;
+
+/**
  * The dead letters of a Redis Streams backend: the entries of `<prefix>dead-letters`, read
- * newest first. A replay appends the envelope, addressed to its receiver alone, to the
- * signal's stream and deletes the dead letter in one MULTI, so it is never both replayed and
- * kept, nor lost.
+ * newest first. A replay deletes the dead letter and appends the envelope, addressed to its
+ * receiver alone, to the signal's stream in one script, so it is never both replayed and kept,
+ * nor lost, nor replayed twice.
  */
 export class RedisDeadLetters {
   constructor(
@@ -43,8 +54,9 @@ export class RedisDeadLetters {
         continue;
       }
       const json = JSON.stringify(replayEnvelope(entry.envelope, entry.receiver));
-      await client.multi().xAdd(this.keys.stream(entry.signal), '*', { envelope: json }).xDel(this.keys.deadLetters(), entry.id).exec();
-      replayed++;
+      const keys = [this.keys.deadLetters(), this.keys.stream(entry.signal)];
+      // 0: another replay or a delete took it since it was read; it is not sent twice.
+      if ((await client.eval(REPLAY_SCRIPT, { keys, arguments: [entry.id, json] })) === 1) replayed++;
     }
     return { replayed, skipped };
   }

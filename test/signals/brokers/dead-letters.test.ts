@@ -133,6 +133,35 @@ for (const broker of [redisBroker, rabbitBroker] as TestBroker[]) {
       expect(await backend.deadLetterCount()).to.equal(1);
     });
 
+    it('when two replays of the same dead letters run at once, then each dead letter is delivered once', async () => {
+      const { backend, mails, heal } = await worker();
+      for (const n of [1, 2, 3]) await backend.send(fixture.signal, { n });
+      await deadLettered(backend, 3);
+      heal();
+
+      const other = fixture.backend();
+      const [first, second] = await Promise.all([backend.replayDeadLetters({}), other.replayDeadLetters({})]);
+
+      expect(first.replayed + second.replayed).to.equal(3);
+      await waitFor('three mails', () => mails.length === 3);
+      await delay(500);
+      expect(mails.map((mail) => mail.n).sort()).to.deep.equal([1, 2, 3]);
+      expect(await backend.deadLetterCount()).to.equal(0);
+    });
+
+    it('when a message that is not an envelope is dead-lettered last, then it is listed first, with its time', async () => {
+      const { backend } = await worker();
+      await backend.send(fixture.signal, { n: 1 });
+      await deadLettered(backend, 1);
+      await delay(20);
+      await sendGarbage(broker, fixture.prefix, fixture.signal.name);
+      await deadLettered(backend, 3);
+
+      const [newest] = await backend.listDeadLetters({ receiver: 'sendWelcomeEmail' });
+      expect(newest?.envelope).to.equal(undefined);
+      expect(Date.parse(newest?.deadLetteredAt ?? '')).to.be.closeTo(Date.now(), 60_000);
+    });
+
     it('when there are no dead letters, then list, replay and delete find nothing', async () => {
       const backend = fixture.backend();
       expect(await backend.listDeadLetters()).to.deep.equal([]);
