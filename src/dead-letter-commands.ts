@@ -59,6 +59,11 @@ export function parseDeadLetterCommand(args: readonly string[]): DeadLetterComma
   const [action, ...extra] = positionals;
   if (action !== 'list' && action !== 'replay' && action !== 'purge') throw new UsageError(`Unknown action '${action ?? ''}': use list, replay or purge`);
   if (extra.length > 0) throw new UsageError(`Unexpected argument '${extra.join(' ')}'`);
+  for (const name of ['signal', 'receiver', 'error', 'message-id', 'id'] as const) {
+    const given = values[name];
+    // An empty text would match every dead letter: `--error "$UNSET"` must not purge them all.
+    if ((Array.isArray(given) ? given : [given]).some((value) => value !== undefined && value.trim() === '')) throw new UsageError(`--${name} needs a value`);
+  }
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number from 1, not '${values.limit}'`);
   const filter: DeadLetterFilter = {

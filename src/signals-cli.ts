@@ -44,7 +44,12 @@ async function main(): Promise<void> {
 type Report = (backend: BaseSignalBackend, description: string) => Promise<string>;
 
 function wiring(args: string[]): Report {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   return async (backend, description) => {
     const report = await readWiring(backend, appSignals, description);
     return values.json === true ? JSON.stringify(report, null, 2) : formatWiring(report);

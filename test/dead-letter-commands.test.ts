@@ -29,6 +29,12 @@ describe('npm run signals -- dead-letters', () => {
       expect(parseDeadLetterCommand(['replay', '--message-id', 'm-1']).filter).to.deep.equal({ messageId: 'm-1' });
     });
 
+    it('when a filter is given an empty value, then it is refused: an empty text would match every dead letter', () => {
+      expect(() => parseDeadLetterCommand(['purge', '--error', ''])).to.throw(UsageError, '--error needs a value');
+      expect(() => parseDeadLetterCommand(['replay', '--receiver', ' '])).to.throw(UsageError, '--receiver needs a value');
+      expect(() => parseDeadLetterCommand(['list', '--id', 'a', '--id', ''])).to.throw(UsageError, '--id needs a value');
+    });
+
     it('when the action, an option or the limit is wrong, then a UsageError says which', () => {
       expect(() => parseDeadLetterCommand(['show'])).to.throw(UsageError, "Unknown action 'show'");
       expect(() => parseDeadLetterCommand([])).to.throw(UsageError, "Unknown action ''");
@@ -119,6 +125,16 @@ describe('npm run signals -- dead-letters', () => {
       expect(await signals('purge')).to.include({ code: 2 });
       expect((await signals('purge', '--all', '--json')).stdout.trim()).to.equal('{"deleted":1}');
       expect(JSON.parse((await signals('list', '--json')).stdout)).to.deep.equal([]);
+    });
+
+    it('when the wiring report is given an unknown option, then it exits 2 with the reason and the usage', async () => {
+      const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: 'sqlite::memory:', SIGNALS_BACKEND: 'memory' };
+      const result = await run(process.execPath, ['--import', 'tsx', 'src/signals-cli.ts', '--bogus'], { env }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.contain("Unknown option '--bogus'").and.to.contain('Usage: npm run signals');
     });
 
     it('when the command is wrong, then it exits 2 with the reason and the usage on stderr', async () => {
