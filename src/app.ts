@@ -70,10 +70,11 @@ export function createApp(deps: AppDeps): App {
   app.use(helmet());
   app.use(requestContext);
   app.use(accessLog(deps.logger));
+  // Before the JSON body parser: the dashboard parses its own bodies, after checking its token.
+  if (deps.dashboard !== undefined) app.use('/signals', signalsDashboardRouter(deps.dashboard, deps.logger));
   app.use(jsonBody(JSON_BODY_LIMIT));
   app.use(healthRouter(deps.isReady));
   app.use(metricsRouter(deps.metrics));
-  if (deps.dashboard !== undefined) app.use('/signals', signalsDashboardRouter(deps.dashboard, deps.logger));
   app.use('/users', usersRouter(deps.users));
   app.use('/orders', ordersRouter(deps.orders));
   app.use('/products', productsRouter(deps.products));

@@ -1,9 +1,9 @@
-import { Router, type RequestHandler } from 'express';
-import helmet from 'helmet';
+import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
 import type { oas31, ZodOpenApiPathsObject } from 'zod-openapi';
 import { answerOtherMethods } from '../middleware/method-not-allowed.js';
+import { pagePolicy } from '../middleware/page-policy.js';
 import { errorResponses, jsonResponse } from './openapi-parts.js';
 
 const docsOptions: swaggerUi.SwaggerUiOptions = {
@@ -15,11 +15,6 @@ const docsOptions: swaggerUi.SwaggerUiOptions = {
   swaggerOptions: { validatorUrl: null },
 };
 
-// helmet's default policy, which the app sends (scripts from here only, none inline), minus
-// `upgrade-insecure-requests`: over plain HTTP on anything but localhost it would make the
-// browser ask for the page's assets over HTTPS, and the page would stay blank.
-const docsPolicy: RequestHandler = helmet.contentSecurityPolicy({ directives: { upgradeInsecureRequests: null } });
-
 /**
  * `GET /openapi.json`: `document`. `GET /docs`: Swagger UI over it, with its assets served from
  * here (no CDN) under the app's Content-Security-Policy.
@@ -29,7 +24,7 @@ export function openApiRouter(document: oas31.OpenAPIObject): Router {
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-  router.use('/docs', docsPolicy, ...swaggerUi.serveFiles(undefined, docsOptions));
+  router.use('/docs', pagePolicy, ...swaggerUi.serveFiles(undefined, docsOptions));
   router.get('/docs', swaggerUi.setup(undefined, docsOptions));
   return answerOtherMethods(router);
 }

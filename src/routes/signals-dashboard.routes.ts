@@ -1,18 +1,21 @@
-import type { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
 import type { DashboardSettings } from '../app.js';
 import type { Logger } from '../logger.js';
+import { pagePolicy } from '../middleware/page-policy.js';
 import { appSignals } from '../services/signals.js';
 import { deadLetterFilterSchema, deadLetterListQuerySchema, signalsDashboard } from '../signals/dashboard/index.js';
 import { jsonResponse, requestJson } from './openapi-parts.js';
 
 /**
  * The signals dashboard of the app's signals (`signalsDashboard`), mounted at `/signals` by
- * `createApp` and by the worker's metrics app when `SIGNALS_DASHBOARD` is not `off`.
+ * `createApp` (before the app's JSON body parser, so that its API answers every error in its own
+ * shape and checks the token first) and by the worker's metrics app, when `SIGNALS_DASHBOARD` is
+ * not `off`; under the page policy that lets it load over plain HTTP.
  */
 export function signalsDashboardRouter(settings: DashboardSettings, logger: Logger): Router {
-  return signalsDashboard({ signals: appSignals, logger, ...settings });
+  return Router().use(pagePolicy, signalsDashboard({ signals: appSignals, logger, ...settings }));
 }
 
 // The dashboard answers its own errors as `{ "error": message }`, not in the app's error shape.
@@ -93,6 +96,7 @@ const writeRefused: [number, string][] = [
   tokenRefused,
   [403, 'The dashboard is read-only'],
   [409, 'The backend is in-process: there are no dead letters'],
+  [413, 'The body is over 100 kB'],
   [415, 'The body is not application/json'],
   brokerDown,
 ];

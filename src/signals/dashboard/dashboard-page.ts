@@ -72,7 +72,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
   <h2>Dead letters <span id="dead-letter-count" class="badge"></span></h2>
   <form id="filter">
     <select id="filter-signal" aria-label="Signal"><option value="">every signal</option></select>
-    <input id="filter-receiver" placeholder="receiver" aria-label="Receiver">
+    <select id="filter-receiver" aria-label="Receiver"><option value="">every receiver</option></select>
     <input id="filter-error" placeholder="error contains" aria-label="Error contains">
     <button type="submit">Filter</button>
   </form>
@@ -81,6 +81,8 @@ export const DASHBOARD_PAGE = `<!doctype html>
     <button id="delete-matching" type="button" class="danger">Delete all matching</button>
     <span id="result" role="status" class="muted"></span>
   </div>
+  <p id="dead-letters-problem" class="problem" role="alert" hidden></p>
+  <p id="shown" class="muted"></p>
   <table id="dead-letters">
     <thead><tr><th>Dead-lettered</th><th>Signal</th><th>Receiver</th><th>Attempts</th><th>Error</th><th>Payload</th><th></th></tr></thead>
     <tbody></tbody>
@@ -91,10 +93,14 @@ export const DASHBOARD_PAGE = `<!doctype html>
 </html>
 `;
 
-/** `GET /app.js`: polls `api/state` every 2 s and the dead letters every 5 s. */
+/**
+ * `GET /app.js`: reads `api/state` every 2 s and the dead letters every 5 s, each one request at a
+ * time (a slow answer delays the next read, never piles reads up).
+ */
 export const DASHBOARD_SCRIPT = `'use strict';
 (function () {
   var TOKEN_KEY = 'signals-dashboard-token';
+  var LIMIT = 200;
   var state = { readOnly: true, kind: 'in-process' };
   var byId = function (id) { return document.getElementById(id); };
 
@@ -186,13 +192,19 @@ export const DASHBOARD_SCRIPT = `'use strict';
 
     var select = byId('filter-signal');
     if (select.options.length === 1) next.signals.forEach(function (signal) { select.add(new Option(signal.signal, signal.signal)); });
+    var receivers = byId('filter-receiver');
+    if (receivers.options.length === 1) {
+      var names = [];
+      next.signals.forEach(function (signal) { signal.receivers.forEach(function (r) { if (names.indexOf(r.name) < 0) names.push(r.name); }); });
+      names.sort().forEach(function (name) { receivers.add(new Option(name, name)); });
+    }
     byId('dead-letter-count').textContent = next.deadLetters ? String(next.deadLetters.count) : '';
   }
 
   function filter() {
     var result = {};
     if (byId('filter-signal').value) result.signal = byId('filter-signal').value;
-    if (byId('filter-receiver').value.trim()) result.receiver = byId('filter-receiver').value.trim();
+    if (byId('filter-receiver').value) result.receiver = byId('filter-receiver').value;
     if (byId('filter-error').value.trim()) result.error = byId('filter-error').value.trim();
     return result;
   }
@@ -200,6 +212,9 @@ export const DASHBOARD_SCRIPT = `'use strict';
   function renderDeadLetters(letters) {
     var tbody = byId('dead-letters').tBodies[0];
     tbody.replaceChildren();
+    byId('dead-letters-problem').hidden = true;
+    var total = state.deadLetters ? state.deadLetters.count : 0;
+    byId('shown').textContent = letters.length >= LIMIT ? 'The newest ' + letters.length + ' that match are shown, of ' + total + ' dead letters: narrow the filter to see others.' : '';
     if (state.kind !== 'broker') return emptyRow(tbody, 7, 'In-process: a failed receiver is logged, there are no dead letters.');
     if (letters.length === 0) return emptyRow(tbody, 7, 'No dead letters match.');
     letters.forEach(function (letter) {
@@ -249,11 +264,19 @@ export const DASHBOARD_SCRIPT = `'use strict';
   }
   function refreshDeadLetters() {
     if (state.kind !== 'broker') return Promise.resolve(renderDeadLetters([]));
-    var query = new URLSearchParams(filter()); query.set('limit', '200');
-    return api('dead-letters?' + query).then(renderDeadLetters, showProblem);
+    var query = new URLSearchParams(filter()); query.set('limit', String(LIMIT));
+    return api('dead-letters?' + query).then(renderDeadLetters, function (error) {
+      byId('dead-letters-problem').hidden = false;
+      byId('dead-letters-problem').textContent = error.message;
+    });
   }
   function refresh() { return refreshState().then(refreshDeadLetters); }
   function showProblem(error) { byId('problem').hidden = false; byId('problem').textContent = error.message; }
+  /** Calls \`read\` \`everyMs\` after its last answer, again and again: reads never overlap. */
+  function poll(read, everyMs) {
+    function next() { setTimeout(function () { Promise.resolve(read()).then(next, next); }, everyMs); }
+    next();
+  }
 
   byId('filter').addEventListener('submit', function (event) { event.preventDefault(); refreshDeadLetters(); });
   byId('replay-matching').addEventListener('click', function () { matching('replay'); });
@@ -265,7 +288,7 @@ export const DASHBOARD_SCRIPT = `'use strict';
   });
 
   refresh();
-  setInterval(refreshState, 2000);
-  setInterval(refreshDeadLetters, 5000);
+  poll(refreshState, 2000);
+  poll(refreshDeadLetters, 5000);
 })();
 `;

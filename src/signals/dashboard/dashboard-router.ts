@@ -209,7 +209,8 @@ function requireToken(token: string | undefined): RequestHandler {
   if (token === undefined) return (_req, _res, next) => next();
   const expected = digest(token);
   return (req, res, next) => {
-    const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    // The scheme is case-insensitive (RFC 9110, 11.1).
+    const given = /^Bearer +(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     if (given !== undefined && timingSafeEqual(digest(given), expected)) return next();
     res.set('WWW-Authenticate', 'Bearer realm="signals dashboard"');
     fail(res, 401, 'The signals dashboard needs its token');

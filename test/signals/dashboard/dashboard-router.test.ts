@@ -68,8 +68,9 @@ describe('signalsDashboard()', () => {
       await request(app).get('/signals/api/state').set('Authorization', 'Bearer not-the-token').expect(401, { error: 'The signals dashboard needs its token' });
     });
 
-    it('when the API is called with the token, then it answers', async () => {
+    it('when the API is called with the token, then it answers, whatever the case of the Bearer scheme', async () => {
       await request(app).get('/signals/api/state').set('Authorization', `Bearer ${TOKEN}`).expect(200);
+      await request(app).get('/signals/api/state').set('Authorization', `bearer ${TOKEN}`).expect(200);
     });
 
     it('when the page itself is asked, then it is served without the token: it holds no data and asks for it', async () => {
