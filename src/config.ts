@@ -183,6 +183,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 /**
+ * A warning for the startup log when the dashboard can replay and delete dead letters with no
+ * token on an address other hosts reach (`HOST=0.0.0.0`, say, for Prometheus to scrape a
+ * worker); `undefined` otherwise.
+ */
+export function dashboardExposureWarning(config: Pick<AppConfig, 'dashboard' | 'host'>): string | undefined {
+  const { mode, token } = config.dashboard;
+  if (mode !== 'on' || token !== undefined || isLoopback(config.host)) return undefined;
+  return `The signals dashboard at /signals can replay and delete dead letters, with no token, on ${config.host}: set SIGNALS_DASHBOARD_TOKEN, or SIGNALS_DASHBOARD=read-only or off`;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
  * `SIGNALS_DASHBOARD` defaults to `on`, and in production to `off` unless
  * `SIGNALS_DASHBOARD_TOKEN` is set: production never serves it without a token.
  *

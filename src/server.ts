@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { loadConfig, loadEnvFile } from './config.js';
+import { dashboardExposureWarning, loadConfig, loadEnvFile } from './config.js';
 import { buildContainer, type Container } from './container.js';
 import { migrateToLatest } from './db/migrate.js';
 import { exitGracefullyOnSignals, runMain } from './shutdown.js';
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   const host = address.includes(':') ? `[${address}]` : address;
   const signals = describeSignalBackend(config);
   container.logger.info(`Listening on http://${host}:${port}; signals: ${signals}`, { address, port, signals });
+  const exposed = dashboardExposureWarning(config);
+  if (exposed !== undefined) container.logger.warn(exposed);
   exitGracefullyOnSignals({
     logger: container.logger,
     timeoutMs: config.shutdownTimeoutMs,

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DashboardSettings } from './app.js';
-import { loadConfig, loadEnvFile, type AppConfig } from './config.js';
+import { dashboardExposureWarning, loadConfig, loadEnvFile, type AppConfig } from './config.js';
 import { buildContainer } from './container.js';
 import { migrateToLatest } from './db/migrate.js';
 import { registerListeners } from './listeners/index.js';
@@ -59,6 +59,8 @@ async function serveMetrics(metrics: SignalMetrics, config: AppConfig, logger: L
   const host = address.includes(':') ? `[${address}]` : address;
   const where = dashboard === undefined ? '' : ` and its dashboard on http://${host}:${port}/signals/`;
   logger.info(`Metrics on http://${host}:${port}/metrics${where}`, { address, port });
+  const exposed = dashboard === undefined ? undefined : dashboardExposureWarning(config);
+  if (exposed !== undefined) logger.warn(exposed);
   return server;
 }
 

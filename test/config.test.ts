@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, loadEnvFile, type AppConfig } from '../src/config.js';
+import { ConfigError, dashboardExposureWarning, loadConfig, loadEnvFile, type AppConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createSignalBackend, createWorkerBackend } from '../src/signal-backend.js';
 import { RabbitMQBackend, RedisStreamsBackend } from '../src/signals/brokers/index.js';
@@ -340,5 +340,13 @@ describe('loadConfig(): the signals dashboard', () => {
 
   it('when the token is shorter than 16 characters, then it is refused naming SIGNALS_DASHBOARD_TOKEN', () => {
     expect(() => loadConfig({ SIGNALS_DASHBOARD_TOKEN: 'short' })).to.throw(ConfigError, 'SIGNALS_DASHBOARD_TOKEN: expected at least 16 characters');
+  });
+
+  it('when the dashboard can act with no token on an address other hosts reach, then there is a startup warning', () => {
+    expect(dashboardExposureWarning(loadConfig({ HOST: '0.0.0.0' }))).to.contain('with no token, on 0.0.0.0: set SIGNALS_DASHBOARD_TOKEN');
+    expect(dashboardExposureWarning(loadConfig({ HOST: '127.0.0.1' }))).to.equal(undefined);
+    expect(dashboardExposureWarning(loadConfig({ HOST: '::1' }))).to.equal(undefined);
+    expect(dashboardExposureWarning(loadConfig({ HOST: '0.0.0.0', SIGNALS_DASHBOARD: 'read-only' }))).to.equal(undefined);
+    expect(dashboardExposureWarning(loadConfig({ HOST: '0.0.0.0', SIGNALS_DASHBOARD_TOKEN: TOKEN }))).to.equal(undefined);
   });
 });
