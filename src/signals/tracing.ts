@@ -56,6 +56,11 @@ function sdkTracer(): Tracer | undefined {
   return provider.getTracer(TRACER_NAME);
 }
 
+/** True when an SDK is registered: spans may record. A global lookup, no allocation. */
+export function isTracing(): boolean {
+  return sdkTracer() !== undefined;
+}
+
 /** What a send or process span is when no SDK is registered: records nothing, carries nothing. */
 const UNTRACED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 

@@ -3,7 +3,7 @@ import { toError } from '../errors.js';
 import { isThenable } from '../in-process-backend.js';
 import { logReceiverFailure, type SignalLogger } from '../logger.js';
 import { notifyObserver } from '../observers.js';
-import { extractTraceContext, inSpan, startProcessSpan } from '../tracing.js';
+import { extractTraceContext, inSpan, isTracing, startProcessSpan } from '../tracing.js';
 import type { Receiver, ReceiverOutcome, ReceiverSettledObserver } from '../types.js';
 import type { ReceiverBinding } from './broker-receivers.js';
 import type { ResolvedBrokerOptions } from './broker-options.js';
@@ -30,6 +30,8 @@ export type InvokeOptions = Pick<ResolvedBrokerOptions, 'runInContext' | 'logger
  *   attempt and request id). Never rejects.
  */
 export function invokeReceiver(delivery: Delivery, options: InvokeOptions): Promise<Error | undefined> {
+  // Untraced, nothing to extract or describe: one message costs no span bookkeeping.
+  if (!isTracing()) return runReceiver(delivery, options.runInContext, options.logger);
   const { binding, envelope, attempt } = delivery;
   const { parent, links } = extractTraceContext(envelope.context.trace);
   const fields = { system: options.messagingSystem, signalName: binding.signal.name, receiverName: binding.name, messageId: envelope.id, attempt };
