@@ -47,10 +47,18 @@ function endServerSpan(span: Span, req: Request, res: Response): void {
   span.end();
 }
 
-/** The matched route as written (`/users/:id`), or `undefined` when no route matched (a 404). */
+/**
+ * The matched route as written (`/users/:id`), or `undefined` when no route matched (a 404).
+ * Read when the response is sent: a route that passed an error on has left its router by then,
+ * which resets `req.baseUrl`, so the mount path is taken from the request's path instead: all
+ * of it but the segments the route's own path (plain segments and `:params`) matched.
+ */
 function routeOf(req: Request): string | undefined {
   const path: unknown = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof path !== 'string') return undefined;
-  const route = `${req.baseUrl}${path}`;
+  const routeSegments = path.split('/').filter((segment) => segment !== '').length;
+  const requestSegments = (req.originalUrl.split('?', 1)[0] ?? '').split('/').filter((segment) => segment !== '');
+  const mount = requestSegments.slice(0, Math.max(requestSegments.length - routeSegments, 0)).join('/');
+  const route = `${mount === '' ? '' : `/${mount}`}${path}`;
   return route.length > 1 && route.endsWith('/') ? route.slice(0, -1) : route;
 }

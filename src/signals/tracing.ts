@@ -145,15 +145,23 @@ async function runInSpan(span: Span, parent: Context, run: () => Promise<Error |
 }
 
 /**
- * The trace context of `span` as the global propagator writes it, for a message: `undefined`
- * when there is nothing to carry (no propagator registered, or no valid span).
+ * The trace context of `span` as the global propagator writes it, for a message: its W3C
+ * `traceparent` and `tracestate` only (no baggage); `undefined` when there is nothing to carry
+ * (no propagator registered, or no valid span).
  */
 export function injectTraceContext(span: Span): TraceCarrier | undefined {
   if (!trace.isSpanContextValid(span.spanContext())) return undefined;
+  const written: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), written);
+  // Only the trace context: a propagator that also writes baggage would copy what a client put
+  // in its request's `baggage` header into every message, untrusted and unbounded.
   const carrier: Record<string, string> = {};
-  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  for (const field of TRACE_CONTEXT_FIELDS) if (written[field] !== undefined) carrier[field] = written[field];
   return Object.keys(carrier).length === 0 ? undefined : carrier;
 }
+
+/** The W3C Trace Context fields a message carries. */
+const TRACE_CONTEXT_FIELDS = ['traceparent', 'tracestate'] as const;
 
 /**
  * The context a message's `carrier` was sent from, and a link to its span when there is one:

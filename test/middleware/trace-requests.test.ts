@@ -58,6 +58,20 @@ describe('traceRequests', () => {
   describe('in the app, on the memory backend', () => {
     const t = useTestApp();
 
+    it('when a route answers with an error (404, 400, 409), then its span is still named after the route', async () => {
+      await request(t().app).get('/users/999').expect(404);
+      await request(t().app).get('/orders/999').expect(404);
+      await request(t().app).patch('/users/1').send({ bogus: 1 }).expect(400);
+      await request(t().app).post('/orders/999/cancel').expect(404);
+
+      expect(recorder.spans().map((span) => [span.name, span.attributes['http.route']])).to.deep.equal([
+        ['GET /users/:id', '/users/:id'],
+        ['GET /orders/:id', '/orders/:id'],
+        ['PATCH /users/:id', '/users/:id'],
+        ['POST /orders/:id/cancel', '/orders/:id/cancel'],
+      ]);
+    });
+
     it('when POST /users creates a user, then send user.created is a child of the request span and its receivers children of the send', async () => {
       await request(t().app).post('/users').send({ email: 'ada@example.com', name: 'Ada', password: 'correct horse' }).expect(201);
 

@@ -1,7 +1,8 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { expect } from 'chai';
 import { InProcessBackend, Signal, SignalTransaction, withBackend } from '../../src/signals/index.js';
+import { injectTraceContext } from '../../src/signals/tracing.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 import { useSpanRecorder } from '../support/span-recorder.js';
 
@@ -138,6 +139,13 @@ describe('Traces of the in-process backend', () => {
     await inBackend(() => placed.send({ id: 1 }));
     expect(recorder.spans().map((span) => span.name)).to.deep.equal(['send order.placed']);
   });
+  it('when the active context carries baggage, then a message carries only the trace context, not the baggage', () => {
+    const span = trace.getTracer('test').startSpan('POST /users');
+    const withBaggage = propagation.setBaggage(trace.setSpan(context.active(), span), propagation.createBaggage({ tenant: { value: 'acme' } }));
+    const carrier = context.with(withBaggage, () => injectTraceContext(span));
+    span.end();
+    expect(Object.keys(carrier ?? {})).to.deep.equal(['traceparent']);
+  });
 });
 
 describe('Traces without an SDK', () => {
@@ -151,4 +159,5 @@ describe('Traces without an SDK', () => {
     expect(seen).to.deep.equal([1]);
     expect(trace.getActiveSpan()).to.equal(undefined);
   });
+
 });
