@@ -137,6 +137,7 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_SDK_DISABLED: z.string().optional(),
   // The dashboard at /signals: on outside production, off in production unless it has a token.
   SIGNALS_DASHBOARD: z.enum(['on', 'read-only', 'off']).optional(),
   SIGNALS_DASHBOARD_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
@@ -213,10 +214,19 @@ function dashboardConfig(e: z.infer<typeof envSchema>): DashboardConfig {
   return { mode, token };
 }
 
-/** The OTLP specification's rule: the signal-specific endpoint as it is, the base one plus `v1/traces`. */
+/**
+ * The OTLP specification's rules: the signal-specific endpoint as it is, the base one with
+ * `v1/traces` appended to its path (its query kept); nothing at all with `OTEL_SDK_DISABLED=true`.
+ */
 function tracingConfig(e: z.infer<typeof envSchema>): TracingConfig {
+  if (e.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return { tracesUrl: undefined, serviceName: e.OTEL_SERVICE_NAME };
   const base = e.OTEL_EXPORTER_OTLP_ENDPOINT;
-  const fromBase = base === undefined ? undefined : new URL('v1/traces', base.endsWith('/') ? base : `${base}/`).href;
+  let fromBase: string | undefined;
+  if (base !== undefined) {
+    const url = new URL(base);
+    url.pathname = `${url.pathname.replace(/\/$/, '')}/v1/traces`;
+    fromBase = url.href;
+  }
   return { tracesUrl: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? fromBase, serviceName: e.OTEL_SERVICE_NAME };
 }
 

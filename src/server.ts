@@ -38,16 +38,17 @@ async function main(): Promise<void> {
     logger: container.logger,
     timeoutMs: config.shutdownTimeoutMs,
     finishing: 'in-flight requests',
-    shutdown: () => shutdown(server, container, backend, tracing),
+    shutdown: () => shutdown(server, container, backend, tracing, Date.now() + config.shutdownTimeoutMs),
   });
 }
 
 /** In this order: no new requests, in-flight ones answered, then the backend, the database, and the last spans exported. */
-async function shutdown(server: Server, container: Container, backend: BaseSignalBackend, tracing: Tracing | undefined): Promise<void> {
+async function shutdown(server: Server, container: Container, backend: BaseSignalBackend, tracing: Tracing | undefined, deadline: number): Promise<void> {
   await closeServer(server);
   await backend.close();
   await container.close();
-  await tracing?.shutdown();
+  // A margin before the deadline, so that the process exits 0 rather than being cut off.
+  await tracing?.shutdown(deadline - 250);
 }
 
 /**

@@ -1,14 +1,18 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { TracingConfig } from './config.js';
 import type { Logger } from './logger.js';
 
 /** The OpenTelemetry SDK of this process, once registered. */
 export interface Tracing {
-  /** Exports the spans still buffered, then stops; for the graceful shutdown. Never rejects. */
-  shutdown(): Promise<void>;
+  /**
+   * Exports the spans still buffered, then stops; for the graceful shutdown. Gives up at
+   * `deadline` (epoch ms) with a warning, so that a collector that does not answer cannot hold
+   * the process past `SHUTDOWN_TIMEOUT_MS` (the exporter alone waits 10 s). Never rejects.
+   */
+  shutdown(deadline: number): Promise<void>;
 }
 
 /**
@@ -26,19 +30,39 @@ export interface Tracing {
 export function startTracing(config: TracingConfig, defaultServiceName: string, logger: Logger): Tracing | undefined {
   if (config.tracesUrl === undefined) return undefined;
   diag.setLogger(diagToLogger(logger), DiagLogLevel.WARN);
-  const serviceName = config.serviceName ?? defaultServiceName;
+  // OTEL_RESOURCE_ATTRIBUTES (and OTEL_SERVICE_NAME), the host and the process, so that replicas differ.
+  const detected = detectResources({ detectors: [envDetector, hostDetector, processDetector] });
+  const fromEnvironment = process.env.OTEL_RESOURCE_ATTRIBUTES?.includes('service.name=') === true ? detected.attributes['service.name'] : undefined;
+  const serviceName = config.serviceName ?? (typeof fromEnvironment === 'string' ? fromEnvironment : defaultServiceName);
   const provider = new NodeTracerProvider({
-    resource: defaultResource().merge(resourceFromAttributes({ 'service.name': serviceName })),
+    resource: defaultResource().merge(detected).merge(resourceFromAttributes({ 'service.name': serviceName })),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.tracesUrl }))],
   });
   provider.register();
-  logger.info(`Tracing to ${config.tracesUrl} as ${serviceName}`, { tracesUrl: config.tracesUrl, serviceName });
+  const shown = redactUrl(config.tracesUrl);
+  logger.info(`Tracing to ${shown} as ${serviceName}`, { tracesUrl: shown, serviceName });
   return {
-    shutdown: () =>
-      provider.shutdown().catch((error: unknown) => {
-        logger.warn('The last spans could not be exported', { error: String(error) });
-      }),
+    async shutdown(deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(deadline - Date.now(), 0))));
+      const done = provider.shutdown().then(
+        () => 'done' as const,
+        (error: unknown) => void logger.warn('The last spans could not be exported', { error: String(error) }),
+      );
+      if ((await Promise.race([done, late])) === 'late') logger.warn('The last spans were not exported before the shutdown deadline');
+      clearTimeout(timer);
+    },
   };
+}
+
+/** `url` without its credentials and with its query elided, for a log line. */
+export function redactUrl(url: string): string {
+  const shown = new URL(url);
+  shown.username = '';
+  shown.password = '';
+  const query = shown.search === '' ? '' : '?…';
+  shown.search = '';
+  return `${shown.href}${query}`;
 }
 
 function diagToLogger(logger: Logger): DiagLogger {

@@ -42,10 +42,12 @@ async function main(): Promise<void> {
     finishing: 'the messages in hand',
     // The backend first: its receivers still write to the database while they finish and ack.
     shutdown: async () => {
+      const deadline = Date.now() + config.shutdownTimeoutMs;
       await backend.close();
       await container.close();
       await new Promise((resolve) => (metricsServer === undefined ? resolve(undefined) : metricsServer.close(resolve)));
-      await tracing?.shutdown();
+      // A margin before the deadline, so that the process exits 0 rather than being cut off.
+      await tracing?.shutdown(deadline - 250);
     },
   });
 }

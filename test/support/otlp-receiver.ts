@@ -14,7 +14,7 @@ export interface ReceivedSpan {
 /** The parts of an OTLP/HTTP JSON `ExportTraceServiceRequest` read here. */
 interface ExportRequest {
   readonly resourceSpans?: {
-    readonly resource?: { readonly attributes?: { readonly key: string; readonly value?: { readonly stringValue?: string } }[] };
+    readonly resource?: { readonly attributes?: { readonly key: string; readonly value?: { readonly stringValue?: string; readonly intValue?: number | string } }[] };
     readonly scopeSpans?: { readonly spans?: { name: string; traceId: string; spanId: string; parentSpanId?: string }[] }[];
   }[];
 }
@@ -25,6 +25,8 @@ interface ExportRequest {
  */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
+  /** The resource of each batch received, as key → value. */
+  readonly resources: Record<string, string | number | undefined>[] = [];
   readonly #server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
@@ -49,6 +51,7 @@ export class OtlpReceiver {
 
   #keep(request: ExportRequest): void {
     for (const { resource, scopeSpans = [] } of request.resourceSpans ?? []) {
+      this.resources.push(Object.fromEntries((resource?.attributes ?? []).map(({ key, value }) => [key, value?.stringValue ?? value?.intValue])));
       const service = resource?.attributes?.find((attribute) => attribute.key === 'service.name')?.value?.stringValue ?? '';
       for (const { spans = [] } of scopeSpans) {
         for (const { name, traceId, spanId, parentSpanId } of spans) this.spans.push({ service, name, traceId, spanId, parentSpanId: parentSpanId || undefined });
