@@ -85,6 +85,14 @@ describe('combineObservers()', () => {
     expect(told).to.deep.equal(['metrics', 'stats']);
   });
 
+  it('when a receiver run is observed, then every set that has onReceiverSettled is told', () => {
+    const told: string[] = [];
+    const combined = combineObservers({ onReceiverSettled: () => told.push('metrics') }, { onSent: () => told.push('wrong') }, { onReceiverSettled: () => told.push('stats') });
+    const settled = { signal: new Signal<number>('order.paid'), receiver: () => undefined, receiverName: 'audit', durationMs: 1, error: undefined, outcome: 'success' as const };
+    combined.onReceiverSettled(settled);
+    expect(told).to.deep.equal(['metrics', 'stats']);
+  });
+
   it('when one observer throws, then the others are still told and the first error is thrown on', () => {
     const told: string[] = [];
     const combined = combineObservers(
@@ -92,7 +100,13 @@ describe('combineObservers()', () => {
       { onSent: () => { throw new Error('second'); } },
       { onSent: () => told.push('stats') },
     );
-    expect(() => combined.onSent(event)).to.throw('first');
+    let thrown: unknown;
+    try {
+      combined.onSent(event);
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as Error).message).to.equal('first');
     expect(told).to.deep.equal(['stats']);
   });
 });
