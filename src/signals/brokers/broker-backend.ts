@@ -11,7 +11,7 @@ import { endSpan, injectTraceContext, setMessageId, startSendSpan } from '../tra
 import type { AnySignal, ConnectOptions, Receiver } from '../types.js';
 import { BrokerReceivers, type ReceiverBinding } from './broker-receivers.js';
 import { resolveBrokerOptions, type BrokerBackendOptions, type ResolvedBrokerOptions } from './broker-options.js';
-import type { DeadLetterEntry, DeadLetterFilter, DeadLetterListOptions, DeadLetterReplay } from './dead-letters.js';
+import type { DeadLetterEntry, DeadLetterFilter, DeadLetterListOptions, DeadLetterReplay, DeadLetterStore } from './dead-letters.js';
 import { encodeEnvelope, type EnvelopeContext, type SignalEnvelope } from './envelope.js';
 import { PublishError, UnportablePayloadError } from './errors.js';
 import { Deadlines, withTimeout } from './timing.js';
@@ -205,7 +205,9 @@ export abstract class BrokerBackend extends BaseSignalBackend {
    *
    * @throws the broker's error when it cannot be reached.
    */
-  abstract listDeadLetters(options?: DeadLetterListOptions): Promise<DeadLetterEntry[]>;
+  listDeadLetters(options?: DeadLetterListOptions): Promise<DeadLetterEntry[]> {
+    return this.deadLetters.list(options);
+  }
 
   /**
    * Sends every dead letter that matches `filter` again, to the receiver that failed on it
@@ -216,7 +218,9 @@ export abstract class BrokerBackend extends BaseSignalBackend {
    *
    * @throws the broker's error; what was replayed before it stays replayed.
    */
-  abstract replayDeadLetters(filter: DeadLetterFilter): Promise<DeadLetterReplay>;
+  replayDeadLetters(filter: DeadLetterFilter): Promise<DeadLetterReplay> {
+    return this.deadLetters.replay(filter);
+  }
 
   /**
    * Removes every dead letter that matches `filter` (an empty filter removes them all).
@@ -224,7 +228,12 @@ export abstract class BrokerBackend extends BaseSignalBackend {
    * @returns how many were removed.
    * @throws the broker's error.
    */
-  abstract deleteDeadLetters(filter: DeadLetterFilter): Promise<number>;
+  deleteDeadLetters(filter: DeadLetterFilter): Promise<number> {
+    return this.deadLetters.delete(filter);
+  }
+
+  /** Where this broker keeps its dead letters, and how it lists, replays and deletes them. */
+  protected abstract get deadLetters(): DeadLetterStore;
 
   /** The backlog of one receiver; a queue or group that does not exist yet has none. */
   protected abstract receiverBacklog(binding: ReceiverBinding): Promise<ReceiverBacklog>;

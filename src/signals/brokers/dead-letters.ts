@@ -1,4 +1,5 @@
-import type { SignalEnvelope } from './envelope.js';
+import { toEnvelope, type SignalEnvelope } from './envelope.js';
+import type { DeadLetter } from './receiver-invoker.js';
 
 /**
  * Which dead letters an operation applies to. Every field given must match; an empty filter
@@ -53,6 +54,13 @@ export interface DeadLetterListOptions extends DeadLetterFilter {
   readonly limit?: number;
 }
 
+/** How one broker lists, replays and deletes its dead letters (`BrokerBackend`'s methods of the same names). */
+export interface DeadLetterStore {
+  list(options?: DeadLetterListOptions): Promise<DeadLetterEntry[]>;
+  replay(filter: DeadLetterFilter): Promise<DeadLetterReplay>;
+  delete(filter: DeadLetterFilter): Promise<number>;
+}
+
 /** True when `entry` passes every field of `filter`. */
 export function matchesDeadLetter(entry: DeadLetterEntry, filter: DeadLetterFilter): boolean {
   if (filter.signal !== undefined && entry.signal !== filter.signal) return false;
@@ -75,4 +83,33 @@ export function replayEnvelope(envelope: SignalEnvelope, receiver: string): Sign
 /** Why an entry cannot be replayed, or `undefined` when it can. */
 export function unreplayable(entry: DeadLetterEntry): string | undefined {
   return entry.envelope === undefined ? 'it is not a signal envelope: only delete can remove it' : undefined;
+}
+
+/**
+ * `value` as the record a consumer writes after a receiver's last attempt (`DeadLetter`), its
+ * envelope checked; `undefined` when it is not one.
+ */
+export function asDeadLetterRecord(value: unknown): DeadLetter | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const candidate = value as Partial<DeadLetter>;
+  if (typeof candidate.receiver !== 'string' || typeof candidate.error !== 'object' || candidate.error === null) return undefined;
+  try {
+    return { ...(candidate as DeadLetter), envelope: toEnvelope(candidate.envelope) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The entry of a dead letter `record`, named `id`. */
+export function entryOfRecord(id: string, record: DeadLetter): DeadLetterEntry {
+  return {
+    id,
+    signal: record.envelope.signal,
+    receiver: record.receiver,
+    messageId: record.envelope.id,
+    attempts: record.attempts,
+    error: record.error,
+    deadLetteredAt: record.deadLetteredAt,
+    envelope: record.envelope,
+  };
 }

@@ -7,7 +7,6 @@ import type { ReceiverBinding } from './broker-receivers.js';
 import { PublishError } from './errors.js';
 import { RabbitDelivery } from './rabbitmq-delivery.js';
 import { RabbitDeadLetters } from './rabbitmq-dead-letters.js';
-import type { DeadLetterEntry, DeadLetterFilter, DeadLetterListOptions, DeadLetterReplay } from './dead-letters.js';
 import { RabbitTopology, type RabbitQueueType } from './rabbitmq-topology.js';
 
 /** Options of {@link RabbitMQBackend}; see {@link BrokerBackendOptions} for the shared ones. */
@@ -70,17 +69,9 @@ export class RabbitMQBackend extends BrokerBackend {
     return this.#readyMessages(this.#topology.deadLetterQueue);
   }
 
-  /** One pass over the dead-letter queue: see {@link RabbitDeadLetters} for its cost. */
-  override listDeadLetters(options?: DeadLetterListOptions): Promise<DeadLetterEntry[]> {
-    return this.#deadLetters.list(options);
-  }
-
-  override replayDeadLetters(filter: DeadLetterFilter): Promise<DeadLetterReplay> {
-    return this.#deadLetters.replay(filter);
-  }
-
-  override deleteDeadLetters(filter: DeadLetterFilter): Promise<number> {
-    return this.#deadLetters.delete(filter);
+  /** The dead letters: one pass over their queue per operation; see {@link RabbitDeadLetters} for its cost. */
+  protected override get deadLetters(): RabbitDeadLetters {
+    return this.#deadLetters;
   }
 
   protected override async receiverBacklog({ signal, name }: ReceiverBinding): Promise<ReceiverBacklog> {

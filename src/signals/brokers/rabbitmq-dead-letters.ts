@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Channel, Connection, SyncMessage } from 'rabbitmq-client';
-import { matchesDeadLetter, replayEnvelope, unreplayable, type DeadLetterEntry, type DeadLetterFilter, type DeadLetterListOptions, type DeadLetterReplay } from './dead-letters.js';
+import { asDeadLetterRecord, entryOfRecord, matchesDeadLetter, replayEnvelope, unreplayable, type DeadLetterEntry, type DeadLetterFilter, type DeadLetterListOptions, type DeadLetterReplay, type DeadLetterStore } from './dead-letters.js';
 import { toEnvelope, type SignalEnvelope } from './envelope.js';
 import { bodyText } from './rabbitmq-delivery.js';
 import type { RabbitTopology } from './rabbitmq-topology.js';
-import type { DeadLetter } from './receiver-invoker.js';
 
 /** Decides what a pass does with one dead letter; `connection` is the pass's own. */
 type Judge = (entry: DeadLetterEntry, connection: Connection) => Promise<Verdict>;
@@ -25,7 +24,7 @@ type Verdict = { readonly action: 'keep' } | { readonly action: 'drop' } | { rea
  * time; one pass costs a few round trips per dead letter, so it is made for hundreds or
  * thousands, not millions.
  */
-export class RabbitDeadLetters {
+export class RabbitDeadLetters implements DeadLetterStore {
   #passes: Promise<unknown> = Promise.resolve();
 
   /**
@@ -168,19 +167,8 @@ async function queueExists(connection: Connection, queue: string, known: Map<str
 export function parseDeadLetterMessage(message: SyncMessage, body: string, topology: RabbitTopology): DeadLetterEntry {
   const headers = (message.headers ?? {}) as Record<string, unknown>;
   const parsed = parseJson(body);
-  const record = asRecord(parsed);
-  if (record !== undefined) {
-    return {
-      id: contentId(record.receiver, body),
-      signal: record.envelope.signal,
-      receiver: record.receiver,
-      messageId: record.envelope.id,
-      attempts: record.attempts,
-      error: record.error,
-      deadLetteredAt: record.deadLetteredAt,
-      envelope: record.envelope,
-    };
-  }
+  const record = asDeadLetterRecord(parsed);
+  if (record !== undefined) return entryOfRecord(contentId(record.receiver, body), record);
   const envelope = asEnvelope(parsed);
   const death = firstDeath(headers);
   if (envelope !== undefined && death !== undefined) {
@@ -221,14 +209,6 @@ function parseJson(body: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function asRecord(value: unknown): DeadLetter | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const candidate = value as Partial<DeadLetter>;
-  if (typeof candidate.receiver !== 'string' || typeof candidate.error !== 'object' || candidate.error === null) return undefined;
-  const envelope = asEnvelope(candidate.envelope);
-  return envelope === undefined ? undefined : { ...(candidate as DeadLetter), envelope };
 }
 
 function asEnvelope(value: unknown): SignalEnvelope | undefined {

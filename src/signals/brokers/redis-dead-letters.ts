@@ -1,5 +1,4 @@
-import { matchesDeadLetter, replayEnvelope, unreplayable, type DeadLetterEntry, type DeadLetterFilter, type DeadLetterListOptions, type DeadLetterReplay } from './dead-letters.js';
-import { toEnvelope } from './envelope.js';
+import { asDeadLetterRecord, entryOfRecord, matchesDeadLetter, replayEnvelope, unreplayable, type DeadLetterEntry, type DeadLetterFilter, type DeadLetterListOptions, type DeadLetterReplay, type DeadLetterStore } from './dead-letters.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { StreamEntry } from './redis-delivery.js';
@@ -25,7 +24,7 @@ return 0`;
  * receiver alone, to the signal's stream in one script, so it is never both replayed and kept,
  * nor lost, nor replayed twice.
  */
-export class RedisDeadLetters {
+export class RedisDeadLetters implements DeadLetterStore {
   constructor(
     private readonly client: () => Promise<RedisClient>,
     private readonly keys: RedisKeys,
@@ -121,24 +120,13 @@ export function parseDeadLetter({ id, message }: StreamEntry): DeadLetterEntry {
       raw: fields.raw ?? JSON.stringify(message),
     };
   }
-  return {
-    id,
-    signal: record.envelope.signal,
-    receiver: record.receiver,
-    messageId: record.envelope.id,
-    attempts: record.attempts,
-    error: record.error,
-    deadLetteredAt: record.deadLetteredAt,
-    envelope: record.envelope,
-  };
+  return entryOfRecord(id, record);
 }
 
 function parseRecord(text: string | undefined): DeadLetter | undefined {
   if (text === undefined) return undefined;
   try {
-    const value = JSON.parse(text) as Partial<DeadLetter>;
-    if (typeof value.receiver !== 'string' || typeof value.error !== 'object' || value.error === null) return undefined;
-    return { ...(value as DeadLetter), envelope: toEnvelope(value.envelope) };
+    return asDeadLetterRecord(JSON.parse(text));
   } catch {
     return undefined;
   }

@@ -7,7 +7,6 @@ import type { ReceiverBinding } from './broker-receivers.js';
 import { RedisCommandConnection, type RedisClient, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisDeadLetters } from './redis-dead-letters.js';
-import type { DeadLetterEntry, DeadLetterFilter, DeadLetterListOptions, DeadLetterReplay } from './dead-letters.js';
 import { createConsumerGroup, RedisStreamConsumer, type RedisConsumerTiming, type StreamStart } from './redis-stream-consumer.js';
 
 /** Options of {@link RedisStreamsBackend}; see {@link BrokerBackendOptions} for the shared ones. */
@@ -100,16 +99,9 @@ export class RedisStreamsBackend extends BrokerBackend {
     return (await this.#commands.client()).xLen(this.#keys.deadLetters());
   }
 
-  override listDeadLetters(options?: DeadLetterListOptions): Promise<DeadLetterEntry[]> {
-    return this.#deadLetters.list(options);
-  }
-
-  override replayDeadLetters(filter: DeadLetterFilter): Promise<DeadLetterReplay> {
-    return this.#deadLetters.replay(filter);
-  }
-
-  override deleteDeadLetters(filter: DeadLetterFilter): Promise<number> {
-    return this.#deadLetters.delete(filter);
+  /** The dead letters: see {@link RedisDeadLetters} for how they are read, replayed and deleted. */
+  protected override get deadLetters(): RedisDeadLetters {
+    return this.#deadLetters;
   }
 
   protected override async receiverBacklog({ signal, name }: ReceiverBinding): Promise<ReceiverBacklog> {
