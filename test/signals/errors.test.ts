@@ -1,30 +1,14 @@
 import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
-import sinon from 'sinon';
-import {
-  InProcessBackend,
-  ReceiverFailedError,
-  ReceiverTimeoutError,
-  Signal,
-  resetBackend,
-  setBackend,
-} from '../../src/signals/index.js';
-import { createMemoryLogger, type LogEntry } from '../support/memory-logger.js';
+import { ReceiverFailedError, ReceiverTimeoutError, Signal } from '../../src/signals/index.js';
+import { useInProcessBackend } from '../support/in-process-backend.js';
 
 describe('what a failed receiver is reported as', () => {
+  const entries = useInProcessBackend();
   let signal: Signal<number>;
-  let entries: LogEntry[];
 
   beforeEach(() => {
-    const memory = createMemoryLogger();
-    entries = memory.entries;
-    setBackend(new InProcessBackend({ logger: memory.logger }));
     signal = new Signal<number>('invoice.paid');
-  });
-
-  afterEach(() => {
-    sinon.restore();
-    resetBackend();
   });
 
   /** The one error a send returns when `sendReceipt` throws `thrown`. */

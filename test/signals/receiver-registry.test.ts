@@ -1,24 +1,16 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { InProcessBackend, RecordingBackend, Signal, resetBackend, setBackend } from '../../src/signals/index.js';
+import { RecordingBackend, Signal, setBackend } from '../../src/signals/index.js';
 import { receiverName } from '../../src/signals/receiver-registry.js';
-import { createMemoryLogger, type LogEntry } from '../support/memory-logger.js';
+import { useInProcessBackend } from '../support/in-process-backend.js';
 
 // The receivers of each signal, as a backend keeps them (ReceiverRegistry), seen through Signal.
 describe('the receivers of a signal', () => {
+  const entries = useInProcessBackend();
   let signal: Signal<number>;
-  let entries: LogEntry[];
 
   beforeEach(() => {
-    const memory = createMemoryLogger();
-    entries = memory.entries;
-    setBackend(new InProcessBackend({ logger: memory.logger }));
     signal = new Signal<number>('stock.changed');
-  });
-
-  afterEach(() => {
-    sinon.restore();
-    resetBackend();
   });
 
   const failing = (name: string): ((n: number) => void) =>
